@@ -1,0 +1,63 @@
+/**
+ * Engine overhead: 10,000 no-op steps through the runner vs a bare `for await` loop doing the
+ * same calls (run in order, cleanup in reverse), in the same process. Prints medians over
+ * several rounds, the ratio, the per-step overhead and peak RSS.
+ */
+import { createRunner, StateBag, type Step } from '../engine/index.js';
+
+const N = 10_000;
+const ROUNDS = 7;
+
+const steps: Step[] = Array.from({ length: N }, (_, i) => ({
+  name: `s${i}`,
+  run: async () => 'continue' as const,
+  cleanup: async () => undefined,
+}));
+
+async function bareLoop(): Promise<void> {
+  const state = new StateBag();
+  const ctx = { signal: new AbortController().signal, events: { emit: () => undefined }, path: [] };
+  const started: Step[] = [];
+  for (const step of steps) {
+    started.push(step);
+    if ((await step.run(state, ctx)) !== 'continue') break;
+  }
+  for (let i = started.length - 1; i >= 0; i--)
+    await started[i]!.cleanup?.(state, { status: 'done', events: ctx.events, path: [] });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+const buildStart = performance.now();
+const runner = createRunner(steps);
+void runner.machine; // build the machine outside the timed runs
+const buildMs = performance.now() - buildStart;
+
+const bare: number[] = [];
+const engine: number[] = [];
+await bareLoop();
+await runner.run();
+for (let r = 0; r < ROUNDS; r++) {
+  bare.push(await time(bareLoop));
+  engine.push(await time(() => runner.run()));
+}
+const bareMs = median(bare);
+const engineMs = median(engine);
+const rssMiB = process.resourceUsage().maxRSS / 1024;
+
+console.log(`engine: ${N} no-op steps, median of ${ROUNDS} rounds`);
+console.log(`  bare for-await loop        ${bareMs.toFixed(2)} ms`);
+console.log(`  runner (xstate machine)    ${engineMs.toFixed(2)} ms`);
+console.log(`  ratio runner / bare        ${(engineMs / bareMs).toFixed(1)}  (target <= 2)`);
+console.log(`  runner overhead per step   ${(((engineMs - bareMs) * 1000) / N).toFixed(1)} µs`);
+console.log(`  machine build (once)       ${buildMs.toFixed(0)} ms for ${2 * N} step states`);
+console.log(`  peak RSS                   ${rssMiB.toFixed(0)} MiB`);
