@@ -6,7 +6,8 @@ SHELL := /bin/bash
 SYSTEM_DEPS := packer:packer openssh-server:/usr/sbin/sshd openssh-client:ssh
 
 MOCHA := npx --no-install mocha
-FAST_SPECS := --ignore 'spec/**/*.system.spec.ts'
+ALL_SPECS := 'spec/**/*.spec.ts'
+FAST_SPECS := $(ALL_SPECS) --ignore 'spec/**/*.system.spec.ts'
 
 node_modules/.ci-stamp: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -36,7 +37,7 @@ check: lint typecheck generate-check ## Fast loop: lint + typecheck + specs that
 	$(MOCHA) $(FAST_SPECS)
 
 test: build system-deps generate-check ## Every spec, including real packer/sshd ones (what CI runs)
-	$(MOCHA)
+	$(MOCHA) $(ALL_SPECS)
 
 bench: build ## Run every benchmark under bench/ and print its figures
 	@for b in bench/*.ts; do echo "== $$b"; npx --no-install tsx $$b || exit 1; done
