@@ -44,6 +44,96 @@ export const errorCodes = {
     summary: 'An option passed to an SDK function is out of range or of the wrong type.',
     hint: 'Read the message for the option name and the accepted values.',
   },
+  // --- rpc/broker ---------------------------------------------------------------------
+  PKR_ERR_BROKER_TIMEOUT: {
+    summary: 'The peer did not connect to an announced broker id in time.',
+    hint: 'Packer dials announced ids at once; a timeout means the connection is stuck or the peer crashed. Check PACKER_LOG output.',
+  },
+  PKR_ERR_BROKER_DIAL: {
+    summary: 'Dialing a broker id failed (no or wrong acknowledgement).',
+    hint: 'The peer was not accepting that id; ids must be dialed within 5 s of being announced.',
+  },
+  PKR_ERR_BROKER_DUPLICATE: {
+    summary: 'Two accepts were registered for the same broker id.',
+    hint: 'Allocate a fresh id with broker.nextId() for every service you announce.',
+  },
+  PKR_ERR_BROKER_CLOSED: {
+    summary: 'The connection to Packer closed while a broker stream was pending.',
+    hint: 'Packer ended the session (build finished, cancelled, or crashed); nothing more can be sent.',
+  },
+  // --- rpc/yamux ----------------------------------------------------------------------
+  PKR_ERR_YAMUX_BAD_VERSION: {
+    summary: 'A yamux frame header carried a protocol version other than 0.',
+    hint: 'The peer is not speaking yamux (or the byte stream lost sync): check that both ends of the connection run a yamux session.',
+  },
+  PKR_ERR_YAMUX_BAD_TYPE: {
+    summary: 'A yamux frame header carried an unknown message type.',
+    hint: 'Only types 0-3 (Data, WindowUpdate, Ping, GoAway) exist; the peer is broken or the byte stream is corrupt.',
+  },
+  PKR_ERR_YAMUX_FRAME_TOO_LARGE: {
+    summary: 'A yamux Data frame announced more payload than any receive window allows.',
+    hint: 'The peer ignores flow control or the stream is corrupt; raise `maxStreamWindow` only if the peer is configured with a larger window too.',
+  },
+  PKR_ERR_YAMUX_WINDOW_EXCEEDED: {
+    summary: 'The peer sent more stream data than the receive window allowed.',
+    hint: 'The peer violates yamux flow control; the session was ended with GoAway(protocol error). Check the peer implementation.',
+  },
+  PKR_ERR_YAMUX_DUPLICATE_STREAM: {
+    summary: 'The peer opened a yamux stream id that is already in use.',
+    hint: 'Stream ids must never be reused while open; the peer is broken and the session was ended with GoAway(protocol error).',
+  },
+  PKR_ERR_YAMUX_BAD_STREAM_ID: {
+    summary: 'The peer opened a yamux stream with an id reserved for this side (or id 0).',
+    hint: 'Clients open odd ids and servers even ids; check that exactly one end of the connection runs with role "client".',
+  },
+  PKR_ERR_YAMUX_UNEXPECTED_FLAG: {
+    summary: 'A yamux frame carried a flag that is invalid in the stream state (for example a second FIN).',
+    hint: 'The peer violates the yamux state machine; the session was ended with GoAway(protocol error).',
+  },
+  PKR_ERR_YAMUX_REMOTE_ERROR: {
+    summary: 'The peer ended the yamux session with a GoAway reporting an error.',
+    hint: 'Look at `details.code` (1 protocol error, 2 internal error) and at the peer’s log (PACKER_LOG=1 for Packer core).',
+  },
+  PKR_ERR_YAMUX_GOAWAY: {
+    summary: 'A yamux stream could not be opened because the peer sent GoAway.',
+    hint: 'The peer is shutting down and accepts no new streams; finish the work on existing streams or reconnect.',
+  },
+  PKR_ERR_YAMUX_SESSION_CLOSED: {
+    summary: 'The yamux session is closed, so the stream or operation cannot continue.',
+    hint: 'The cause (if any) says why the session ended; nothing more can be sent on it.',
+  },
+  PKR_ERR_YAMUX_CONNECTION_LOST: {
+    summary: 'The connection under the yamux session ended or failed.',
+    hint: 'The peer process exited or closed the socket (Packer kills plugins when a build ends); pending work cannot complete.',
+  },
+  PKR_ERR_YAMUX_STREAM_RESET: {
+    summary: 'The peer reset the yamux stream (RST).',
+    hint: 'The peer abandoned the stream (or refused it because its accept backlog was full); retry on a new stream if the operation allows it.',
+  },
+  PKR_ERR_YAMUX_STREAM_CLOSED: {
+    summary: 'A write on a yamux stream could not complete because the stream was closed.',
+    hint: 'Do not write after destroying a stream; if the peer or the session closed it, the stream’s error or the session’s close event says why.',
+  },
+  PKR_ERR_YAMUX_OPEN_TIMEOUT: {
+    summary: 'The peer did not acknowledge a new yamux stream in time, so the session was closed.',
+    hint: 'The peer is stuck or not accepting streams; raise `streamOpenTimeoutMs` only if it is known to be slow.',
+  },
+  PKR_ERR_YAMUX_CLOSE_TIMEOUT: {
+    summary: 'The peer did not close its side of a half-closed yamux stream in time, so the stream was reset.',
+    hint: 'The peer never finished writing after this side ended the stream; raise `streamCloseTimeoutMs` for long one-way transfers.',
+  },
+  PKR_ERR_YAMUX_PING_TIMEOUT: {
+    summary: 'A yamux ping was not answered in time.',
+    hint: 'The peer or the connection is stuck; a keep-alive ping that times out closes the session (raise `connectionWriteTimeoutMs` for slow links).',
+  },
+  PKR_ERR_YAMUX_STREAMS_EXHAUSTED: {
+    summary: 'The yamux session has used every stream id.',
+    hint: 'Ids are never reused; open a new connection (this takes about two billion streams).',
+  },
+  PKR_ERR_YAMUX_INTERNAL: {
+    summary: 'The yamux session hit an unexpected internal error and was ended.',
+    hint: 'This is a bug in the SDK; please report it with the cause and the log lines before it.',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
