@@ -47,7 +47,8 @@ function toProblems(errors: readonly ErrorObject[], root: TSchema, value: unknow
       problems.push(problem);
     }
   }
-  return problems;
+  // Sorted by field path so the same config always reads the same way.
+  return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 function toProblem(error: ErrorObject, root: TSchema, value: unknown): ConfigProblem {
@@ -134,6 +135,7 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string')
     return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `${typeof value} ${value}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${typeof value} ${value}`;
   return typeof value;
 }

@@ -1,2 +1,2 @@
 export { errorCodes, type ErrorCode } from './codes.js';
-export { SdkError, isSdkError, describeError, type SdkErrorOptions } from './sdk-error.js';
+export { SdkError, isSdkError, describeError, asError, type SdkErrorOptions } from './sdk-error.js';

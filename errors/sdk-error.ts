@@ -52,3 +52,8 @@ export function describeError(err: unknown): string {
   }
   return line;
 }
+
+/** `value` if it is an Error, otherwise an Error describing it (for throw sites that need one). */
+export function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(describeError(value));
+}
