@@ -44,6 +44,36 @@ export const errorCodes = {
     summary: 'An option passed to an SDK function is out of range or of the wrong type.',
     hint: 'Read the message for the option name and the accepted values.',
   },
+  // --- config / components ---------------------------------------------------------------
+  PKR_ERR_CONFIG_INVALID: {
+    summary: 'A component configuration has problems.',
+    hint: 'Each line names a field path and what is wrong with it; fix them all and run `packer validate` again.',
+  },
+  PKR_ERR_BUILD_FAILED: {
+    summary: 'A build did not finish: it was halted or cancelled.',
+    hint: 'The message says which step stopped it; cleanup has already run for every step that started.',
+  },
+  // --- rpc/plugin ---------------------------------------------------------------------
+  PKR_ERR_PLUGIN_LISTEN: {
+    summary: 'The plugin could not open the socket Packer connects to.',
+    hint: 'Check that TMPDIR is writable (unix socket) or that a port in PACKER_PLUGIN_MIN_PORT..PACKER_PLUGIN_MAX_PORT is free (TCP).',
+  },
+  PKR_ERR_PLUGIN_MANUAL_START: {
+    summary: 'The plugin was started by hand instead of by Packer.',
+    hint: 'Packer starts plugins itself: install the plugin and run `packer build`. Use `describe` to inspect it.',
+  },
+  PKR_ERR_PLUGIN_USAGE: {
+    summary: 'The plugin was started with arguments it does not understand.',
+    hint: 'Packer runs plugins as `describe` or `start KIND NAME`; single-component binaries run with no arguments.',
+  },
+  PKR_ERR_PLUGIN_UNKNOWN_COMPONENT: {
+    summary: 'Packer asked for a component this plugin does not register.',
+    hint: 'Compare the template\'s component name with what `describe` lists; rebuild or reinstall the plugin.',
+  },
+  PKR_ERR_PLUGIN_CRASHED: {
+    summary: 'The plugin hit an unexpected error and is exiting.',
+    hint: 'Every in-flight call was failed with this error; see the plugin\'s stderr in PACKER_LOG output for the stack.',
+  },
   // --- rpc/broker ---------------------------------------------------------------------
   PKR_ERR_BROKER_TIMEOUT: {
     summary: 'The peer did not connect to an announced broker id in time.',
@@ -133,6 +163,15 @@ export const errorCodes = {
   PKR_ERR_YAMUX_INTERNAL: {
     summary: 'The yamux session hit an unexpected internal error and was ended.',
     hint: 'This is a bug in the SDK; please report it with the cause and the log lines before it.',
+  },
+  // --- config/interpolate (template strings) ---------------------------------------------
+  PKR_ERR_TEMPLATE_SYNTAX: {
+    summary: 'A template string in the configuration does not parse.',
+    hint: 'The message names the field, line and column (a 0-based byte offset, as Go prints it); check the braces, quotes and function names there.',
+  },
+  PKR_ERR_TEMPLATE_EXEC: {
+    summary: 'A template string failed while it was rendered.',
+    hint: 'The message names the field, the failing expression and why (a missing field, a wrong argument type, a function that is not available here); fix the template or provide the data.',
   },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
