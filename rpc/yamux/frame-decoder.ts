@@ -82,7 +82,13 @@ export class FrameDecoder {
       this.#header = undefined;
       // Copied, so a small payload never pins a large socket chunk in memory.
       const payload = payloadLength === 0 ? EMPTY : this.#copy(payloadLength);
-      onFrame({ ...header, payload });
+      onFrame({
+        type: header.type,
+        flags: header.flags,
+        streamId: header.streamId,
+        length: header.length,
+        payload,
+      });
     }
   }
 

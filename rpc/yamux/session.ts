@@ -599,23 +599,26 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     clearTimeout(this.#keepAliveTimer);
     this.#keepAliveTimer = undefined;
 
+    // One error for everything that fails now: building errors (stacks) is the costly part
+    // of tearing down a session with many streams.
+    const failure = sessionClosed(reason);
     for (const pending of this.#pendingOpens.values()) {
       clearTimeout(pending.timer);
-      pending.reject(sessionClosed(reason));
+      pending.reject(failure);
     }
     this.#pendingOpens.clear();
-    for (const request of this.#openQueue.splice(0)) request.reject(sessionClosed(reason));
-    for (const waiter of this.#acceptWaiters.splice(0)) waiter.reject(sessionClosed(reason));
+    for (const request of this.#openQueue.splice(0)) request.reject(failure);
+    for (const waiter of this.#acceptWaiters.splice(0)) waiter.reject(failure);
     for (const ping of this.#pings.values()) {
       clearTimeout(ping.timer);
-      ping.reject(sessionClosed(reason));
+      ping.reject(failure);
     }
     this.#pings.clear();
     this.#writeWaiters.length = 0;
     this.#backlog.length = 0;
     const streams = [...this.#streams.values()];
     this.#streams.clear();
-    for (const stream of streams) stream[kAbort](sessionClosed(reason, stream.id));
+    for (const stream of streams) stream[kAbort](failure);
 
     const conn = this.#conn;
     if (how === 'destroy' || conn.destroyed) {
@@ -632,16 +635,9 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
   }
 }
 
-function sessionClosed(reason: Error | undefined, streamId?: number): SdkError {
+function sessionClosed(reason: Error | undefined): SdkError {
   const why = reason ? `: ${reason.message}` : '';
-  const what =
-    streamId === undefined
-      ? 'the yamux session is closed'
-      : `yamux stream ${streamId} ended with its session`;
-  return new SdkError('PKR_ERR_YAMUX_SESSION_CLOSED', `${what}${why}`, {
-    cause: reason,
-    details: streamId === undefined ? {} : { streamId },
-  });
+  return new SdkError('PKR_ERR_YAMUX_SESSION_CLOSED', `the yamux session is closed${why}`, { cause: reason });
 }
 
 function connectionLost(message: string, cause?: Error): SdkError {
