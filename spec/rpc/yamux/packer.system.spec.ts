@@ -66,7 +66,7 @@ function readMessage(stream: YamuxStream): Promise<[unknown, unknown]> {
         for (const value of decodeMulti(buffered)) values.push(value);
       } catch (err) {
         if (err instanceof RangeError) return; // not all there yet
-        reject(err);
+        reject(err instanceof Error ? err : new Error(String(err)));
         return;
       }
       if (values.length >= 2) {
