@@ -112,7 +112,7 @@ export function unquote(literal: string): string {
   if (q !== '"') throw new SyntaxError_();
   if (!body.includes('\\') && !body.includes('"') && !body.includes('\n')) return body;
   const bytes: number[] = [];
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     if (body[i] === '\n') throw new SyntaxError_();
     const { value, isByte, next } = unquoteChar(body, i, '"');
     if (isByte) bytes.push(value);

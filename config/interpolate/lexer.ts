@@ -167,7 +167,8 @@ export function lex(input: string): Token[] {
     backup();
   };
   const atRightDelim = (): { delim: boolean; trim: boolean } => {
-    if (hasRightTrimMarker(input, pos) && input.startsWith(RIGHT, pos + 2)) return { delim: true, trim: true };
+    if (hasRightTrimMarker(input, pos) && input.startsWith(RIGHT, pos + 2))
+      return { delim: true, trim: true };
     if (input.startsWith(RIGHT, pos)) return { delim: true, trim: false };
     return { delim: false, trim: false };
   };
@@ -451,7 +452,7 @@ export function lex(input: string): Token[] {
     return lexInsideAction;
   };
 
-  for (let state: State = lexText; state !== null; ) state = state();
+  for (let state: State = lexText; state !== null;) state = state();
   return tokens;
 }
 
