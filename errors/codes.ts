@@ -162,7 +162,7 @@ export const errorCodes = {
   },
   PKR_ERR_YAMUX_INTERNAL: {
     summary: 'The yamux session hit an unexpected internal error and was ended.',
-    hint: 'This is a bug in the SDK; please report it with the cause and the log lines before it.',
+    hint: "An exception escaped while a frame was handled: a 'stream' or 'data' listener that threw (see the cause), or else an SDK bug to report with the log lines before it.",
   },
   // --- config/interpolate (template strings) ---------------------------------------------
   PKR_ERR_TEMPLATE_SYNTAX: {
