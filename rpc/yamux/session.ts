@@ -10,8 +10,11 @@
  *   encode/decode. `frame-decoder.ts`: an incremental decoder for bytes cut anywhere; it
  *   holds at most one frame and rejects bad versions, types and oversized Data frames.
  * - `stream.ts`: `YamuxStream`, a Node `Duplex` with yamux flow control on both sides.
- * - `session.ts` (here): `YamuxSession` owns the connection, the stream table, opens and
- *   accepts, pings, GoAway and teardown. `config.ts`: options and Go's defaults.
+ * - `session.ts` (here): `YamuxSession` owns the connection, the stream table, frame
+ *   dispatch, keep-alive, GoAway and teardown, with helpers of one concept each:
+ *   `open-queue.ts` (un-ACKed opens and their timeout), `accept-queue.ts` (who gets an
+ *   inbound stream), `pings.ts` (outstanding pings), `write-queue.ts` (fair, bounded turns
+ *   at the socket for Data frames), `errors.ts`, and `config.ts` (options, Go's defaults).
  *
  * ## Behaviour (matches Go yamux v0.1.1; Packer 1.6.6's 2018 copy has the same wire format)
  * - Opening sends WindowUpdate+SYN (delta 0 by default) and `open()` resolves on the peer's
@@ -36,6 +39,11 @@
  * to `acceptBacklog`, then the peer gets RST) for the next `accept()` or the first 'stream'
  * listener. The ACK is sent when the stream is handed over.
  *
+ * ## Streams and Node conventions
+ * A `YamuxStream` is a `Duplex`: `end()` is FIN, `destroy()` is RST. Node's `for await`
+ * destroys a stream when the loop ends, which resets it if this side has not ended yet; use
+ * `stream.iterator({ destroyOnReturn: false })` or 'data' events to read and keep writing.
+ *
  * ## Errors
  * Nothing from the wire throws out of the session. Protocol violations and a vanished peer
  * end the session with a coded `PKR_ERR_YAMUX_*` error, reported through `onLog` and the
@@ -44,34 +52,23 @@
  */
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { SdkError, isSdkError, type ErrorCode } from '../../errors/index.js';
+import { AcceptQueue } from './accept-queue.js';
 import { resolveYamuxOptions, type YamuxConfig, type YamuxOptions, type YamuxRole } from './config.js';
+import { connectionLost, remoteGoAway, sessionClosed } from './errors.js';
 import { FrameDecoder } from './frame-decoder.js';
 import { encodeHeader, Flag, FrameType, GoAwayCode, type Frame } from './frame.js';
-import { kAbort, kAccept, kOpen, kReceive, YamuxStream, type StreamHost } from './stream.js';
+import { OpenQueue } from './open-queue.js';
+import { PingTracker } from './pings.js';
+import { kAbort, kOpen, kReceive, YamuxStream, type StreamHost } from './stream.js';
+import { WriteQueue } from './write-queue.js';
 
 export interface YamuxSessionEvents {
   /** An inbound stream, already ACKed (see the module notes for how it competes with `accept()`). */
   stream: [stream: YamuxStream];
   /** The session ended; `err` is undefined for `close()` and for a peer that said GoAway(0) first. */
   close: [err: Error | undefined];
-}
-
-interface Deferred<T> {
-  readonly resolve: (value: T) => void;
-  readonly reject: (err: Error) => void;
-}
-
-interface PendingOpen extends Deferred<YamuxStream> {
-  readonly stream: YamuxStream;
-  readonly timer: NodeJS.Timeout | undefined;
-}
-
-interface PendingPing extends Deferred<number> {
-  readonly start: number;
-  readonly timer: NodeJS.Timeout;
 }
 
 /** Protocol violations by the peer: answered with GoAway(protocol error). */
@@ -103,16 +100,13 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
   readonly #decoder: FrameDecoder;
   readonly #host: StreamHost;
   readonly #streams = new Map<number, YamuxStream>();
-  readonly #pendingOpens = new Map<number, PendingOpen>();
-  readonly #openQueue: Deferred<YamuxStream>[] = [];
-  readonly #backlog: YamuxStream[] = [];
-  readonly #acceptWaiters: Deferred<YamuxStream>[] = [];
-  readonly #pings = new Map<number, PendingPing>();
-  readonly #writeWaiters: (() => void)[] = [];
+  readonly #opens: OpenQueue;
+  readonly #inbound: AcceptQueue;
+  readonly #pings: PingTracker;
+  readonly #writers: WriteQueue;
   readonly #connClosedWaiters: (() => void)[] = [];
   readonly #outputLimit: number;
   #nextId: number;
-  #pingId = 0;
   #localGoAway = false;
   #remoteGoAway = false;
   #ended = false;
@@ -141,6 +135,23 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     this.#outputLimit = 4 * this.config.maxStreamWindow;
     this.#nextId = this.role === 'client' ? 1 : 2;
     this.#host = this.#createHost();
+    this.#inbound = new AcceptQueue({
+      limit: this.config.acceptBacklog,
+      hasListeners: () => this.listenerCount('stream') > 0,
+      emit: (stream) => this.#emitStream(stream),
+    });
+    this.#opens = new OpenQueue({
+      limit: this.config.acceptBacklog,
+      timeoutMs: this.config.streamOpenTimeoutMs,
+      start: () => this.#startOpen(),
+      onTimeout: (err) => {
+        this.config.onLog('error', 'yamux: aborted stream open; closing the session', { ...err.details });
+        // Go closes the whole session so that the connection gets re-established.
+        this.#terminate(err, 'end');
+      },
+    });
+    this.#pings = new PingTracker(this.config.connectionWriteTimeoutMs);
+    this.#writers = new WriteQueue(conn);
     // Go's TCP connections have Nagle off; small frames (ACKs, pings) must not wait.
     if (conn instanceof Socket) conn.setNoDelay(true);
     conn.on('data', this.#onData);
@@ -149,7 +160,8 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     conn.on('close', this.#onConnClose);
     conn.on('drain', this.#onDrain);
     (this as EventEmitter).on('newListener', (event: string | symbol) => {
-      if (event === 'stream') queueMicrotask(() => this.#drainBacklogToListeners());
+      // Fires before the listener is added, hence the microtask.
+      if (event === 'stream') queueMicrotask(() => !this.#ended && this.#inbound.drainToListeners());
     });
     if (conn.destroyed || conn.readableEnded) {
       queueMicrotask(() => this.#terminate(connectionLost('the connection was already closed'), 'destroy'));
@@ -177,22 +189,13 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
   open(): Promise<YamuxStream> {
     if (this.#ended) return Promise.reject(sessionClosed(this.#reason));
     if (this.#remoteGoAway) return Promise.reject(remoteGoAway());
-    return new Promise<YamuxStream>((resolve, reject) => {
-      const request = { resolve, reject };
-      if (this.#pendingOpens.size < this.config.acceptBacklog) this.#startOpen(request);
-      else this.#openQueue.push(request);
-    });
+    return this.#opens.open();
   }
 
   /** The next inbound stream (ACKed on hand-over). Rejects once the session has ended. */
   accept(): Promise<YamuxStream> {
-    const queued = this.#backlog.shift();
-    if (queued) {
-      queued[kAccept]();
-      return Promise.resolve(queued);
-    }
     if (this.#ended) return Promise.reject(sessionClosed(this.#reason));
-    return new Promise<YamuxStream>((resolve, reject) => this.#acceptWaiters.push({ resolve, reject }));
+    return Promise.resolve(this.#inbound.take());
   }
 
   /**
@@ -201,22 +204,7 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
    */
   ping(): Promise<number> {
     if (this.#ended) return Promise.reject(sessionClosed(this.#reason));
-    const id = this.#pingId;
-    this.#pingId = (this.#pingId + 1) >>> 0;
-    return new Promise<number>((resolve, reject) => {
-      const timeoutMs = this.config.connectionWriteTimeoutMs;
-      const timer = setTimeout(() => {
-        this.#pings.delete(id);
-        reject(
-          new SdkError('PKR_ERR_YAMUX_PING_TIMEOUT', `yamux ping ${id} got no answer`, {
-            details: { id, timeoutMs },
-          }),
-        );
-      }, timeoutMs);
-      timer.unref();
-      this.#pings.set(id, { start: performance.now(), timer, resolve, reject });
-      this.#sendFrame(FrameType.Ping, Flag.SYN, 0, id);
-    });
+    return this.#pings.start((id) => this.#sendFrame(FrameType.Ping, Flag.SYN, 0, id));
   }
 
   /**
@@ -262,104 +250,31 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
       ended: () => this.#ended,
       sendFrame: (type, flags, streamId, lengthOrPayload) =>
         this.#sendFrame(type, flags, streamId, lengthOrPayload),
-      whenWritable: (fn) => this.#whenWritable(fn),
+      whenWritable: (fn) => this.#writers.whenWritable(fn),
       release: (stream, reason) => this.#release(stream, reason),
-      established: (stream) => this.#established(stream),
+      established: (stream) => this.#opens.established(stream),
     };
   }
 
-  #startOpen(request: Deferred<YamuxStream>): void {
+  /** Allocates the next id of our parity and sends WindowUpdate+SYN. */
+  #startOpen(): YamuxStream | Error {
+    if (this.#ended) return sessionClosed(this.#reason);
+    if (this.#remoteGoAway) return remoteGoAway();
     if (this.#nextId > LAST_STREAM_ID) {
-      request.reject(new SdkError('PKR_ERR_YAMUX_STREAMS_EXHAUSTED', 'no yamux stream ids are left'));
-      return;
+      return new SdkError('PKR_ERR_YAMUX_STREAMS_EXHAUSTED', 'no yamux stream ids are left');
     }
     const id = this.#nextId;
     this.#nextId += 2;
     const stream = new YamuxStream(this.#host, id, 'syn-sent');
     this.#streams.set(id, stream);
-    let timer: NodeJS.Timeout | undefined;
-    if (this.config.streamOpenTimeoutMs > 0) {
-      timer = setTimeout(() => this.#openTimedOut(id), this.config.streamOpenTimeoutMs);
-      timer.unref();
-    }
-    this.#pendingOpens.set(id, { stream, timer, resolve: request.resolve, reject: request.reject });
     stream[kOpen]();
-  }
-
-  #startQueuedOpens(): void {
-    while (
-      !this.#ended &&
-      this.#openQueue.length > 0 &&
-      this.#pendingOpens.size < this.config.acceptBacklog
-    ) {
-      const request = this.#openQueue.shift()!;
-      if (this.#remoteGoAway) request.reject(remoteGoAway());
-      else this.#startOpen(request);
-    }
-  }
-
-  #established(stream: YamuxStream): void {
-    const pending = this.#pendingOpens.get(stream.id);
-    if (pending?.stream !== stream) return;
-    this.#pendingOpens.delete(stream.id);
-    clearTimeout(pending.timer);
-    pending.resolve(stream);
-    this.#startQueuedOpens();
+    return stream;
   }
 
   #release(stream: YamuxStream, reason?: Error): void {
     if (this.#streams.get(stream.id) === stream) this.#streams.delete(stream.id);
-    const queued = this.#backlog.indexOf(stream);
-    if (queued >= 0) this.#backlog.splice(queued, 1);
-    const pending = this.#pendingOpens.get(stream.id);
-    if (pending?.stream === stream) {
-      this.#pendingOpens.delete(stream.id);
-      clearTimeout(pending.timer);
-      pending.reject(reason ?? sessionClosed(this.#reason));
-      this.#startQueuedOpens();
-    }
-  }
-
-  #openTimedOut(id: number): void {
-    const pending = this.#pendingOpens.get(id);
-    if (!pending || this.#ended) return;
-    const timeoutMs = this.config.streamOpenTimeoutMs;
-    const err = new SdkError(
-      'PKR_ERR_YAMUX_OPEN_TIMEOUT',
-      `the peer did not acknowledge yamux stream ${id}`,
-      {
-        details: { streamId: id, timeoutMs },
-      },
-    );
-    this.config.onLog('error', 'yamux: aborted stream open; closing the session', {
-      streamId: id,
-      timeoutMs,
-    });
-    this.#pendingOpens.delete(id);
-    pending.reject(err);
-    // Go closes the whole session so that the connection gets re-established.
-    this.#terminate(err, 'end');
-  }
-
-  #deliver(stream: YamuxStream): void {
-    const waiter = this.#acceptWaiters.shift();
-    if (waiter) {
-      stream[kAccept]();
-      waiter.resolve(stream);
-    } else if (this.listenerCount('stream') > 0) {
-      stream[kAccept]();
-      this.#emitStream(stream);
-    } else {
-      this.#backlog.push(stream);
-    }
-  }
-
-  #drainBacklogToListeners(): void {
-    while (!this.#ended && this.#backlog.length > 0 && this.listenerCount('stream') > 0) {
-      const stream = this.#backlog.shift()!;
-      stream[kAccept]();
-      this.#emitStream(stream);
-    }
+    this.#inbound.remove(stream);
+    this.#opens.failed(stream, reason ?? sessionClosed(this.#reason));
   }
 
   #emitStream(stream: YamuxStream): void {
@@ -447,14 +362,14 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
         details: { streamId: id },
       });
     }
-    if (this.#backlog.length >= this.config.acceptBacklog) {
+    if (this.#inbound.full) {
       this.config.onLog('warn', 'yamux: backlog exceeded, resetting the new stream', { streamId: id });
       this.#sendFrame(FrameType.WindowUpdate, Flag.RST, id, 0);
       return;
     }
     const stream = new YamuxStream(this.#host, id, 'syn-received');
     this.#streams.set(id, stream);
-    this.#deliver(stream);
+    this.#inbound.offer(stream);
   }
 
   #handlePing(frame: Frame): void {
@@ -463,18 +378,14 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
       this.#sendFrame(FrameType.Ping, Flag.ACK, 0, frame.length);
       return;
     }
-    const pending = this.#pings.get(frame.length);
-    if (!pending) return;
-    this.#pings.delete(frame.length);
-    clearTimeout(pending.timer);
-    pending.resolve(performance.now() - pending.start);
+    this.#pings.answer(frame.length);
   }
 
   #handleGoAway(code: number): void {
     if (code === GoAwayCode.Normal) {
       this.config.onLog('info', 'yamux: the peer sent GoAway; no new streams can be opened');
       this.#remoteGoAway = true;
-      for (const request of this.#openQueue.splice(0)) request.reject(remoteGoAway());
+      this.#opens.refuseQueued(remoteGoAway());
       return;
     }
     const what = code === 1 ? 'a protocol error' : code === 2 ? 'an internal error' : `unknown code ${code}`;
@@ -541,29 +452,12 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     return ok;
   }
 
-  #whenWritable(fn: () => void): void {
-    if (this.#ended) return;
-    if (this.#writeWaiters.length === 0 && !this.#conn.writableNeedDrain) {
-      fn();
-      return;
-    }
-    this.#writeWaiters.push(fn);
-    if (!this.#conn.writableNeedDrain && this.#writeWaiters.length === 1) queueMicrotask(this.#runWriters);
-  }
-
-  /** One waiting writer at a time, while the socket takes more: bounded output, fair order. */
-  readonly #runWriters = (): void => {
-    while (!this.#ended && this.#writeWaiters.length > 0 && !this.#conn.writableNeedDrain) {
-      this.#writeWaiters.shift()!();
-    }
-  };
-
   readonly #onDrain = (): void => {
     if (this.#inputPaused && !this.#ended) {
       this.#inputPaused = false;
       this.#conn.resume();
     }
-    this.#runWriters();
+    this.#writers.run();
   };
 
   readonly #onEnd = (): void => {
@@ -602,20 +496,10 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     // One error for everything that fails now: building errors (stacks) is the costly part
     // of tearing down a session with many streams.
     const failure = sessionClosed(reason);
-    for (const pending of this.#pendingOpens.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(failure);
-    }
-    this.#pendingOpens.clear();
-    for (const request of this.#openQueue.splice(0)) request.reject(failure);
-    for (const waiter of this.#acceptWaiters.splice(0)) waiter.reject(failure);
-    for (const ping of this.#pings.values()) {
-      clearTimeout(ping.timer);
-      ping.reject(failure);
-    }
-    this.#pings.clear();
-    this.#writeWaiters.length = 0;
-    this.#backlog.length = 0;
+    this.#opens.failAll(failure);
+    this.#inbound.failAll(failure);
+    this.#pings.failAll(failure);
+    this.#writers.close();
     const streams = [...this.#streams.values()];
     this.#streams.clear();
     for (const stream of streams) stream[kAbort](failure);
@@ -633,17 +517,4 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     }
     process.nextTick(() => this.emit('close', reason));
   }
-}
-
-function sessionClosed(reason: Error | undefined): SdkError {
-  const why = reason ? `: ${reason.message}` : '';
-  return new SdkError('PKR_ERR_YAMUX_SESSION_CLOSED', `the yamux session is closed${why}`, { cause: reason });
-}
-
-function connectionLost(message: string, cause?: Error): SdkError {
-  return new SdkError('PKR_ERR_YAMUX_CONNECTION_LOST', message, { cause });
-}
-
-function remoteGoAway(): SdkError {
-  return new SdkError('PKR_ERR_YAMUX_GOAWAY', 'the peer sent GoAway: it accepts no new yamux streams');
 }
