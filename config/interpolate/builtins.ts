@@ -3,7 +3,8 @@
  * html js urlquery call eq ne lt le gt ge`, with Go's argument rules and error wording.
  */
 import type { EvaluatorFunction } from './functions.js';
-import { sprint, sprintf, sprintln } from './go-fmt.js';
+import { sprint, sprintln } from './go-fmt.js';
+import { sprintf } from './go-printf.js';
 import { fromUtf8, isPrint, utf8Bytes, utf8Length } from './go-strconv.js';
 import { compareStrings, fromHost, isNil, kindOf, mapLength, mapLookup, truth, typeName } from './values.js';
 
