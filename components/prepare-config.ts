@@ -2,7 +2,10 @@ import type { Static, TObject } from '@sinclair/typebox';
 import { decodeConfig, type RenderConfig } from '../config/decode.js';
 import type { PackerCommon } from '../config/packer-common.js';
 import { formatProblems, type ConfigProblem } from '../config/problem.js';
+import { packerRenderer } from '../config/render-config.js';
 import { SdkError } from '../errors/index.js';
+
+const defaultRenderer = packerRenderer();
 
 /** What a component's own `validate` hook gets besides the decoded config. */
 export interface PrepareContext {
@@ -34,7 +37,7 @@ export function prepareConfig<S extends TObject>(
   validate: ValidateHook<Static<S>> | undefined,
   render: RenderConfig | undefined,
 ): PreparedConfig<Static<S>> {
-  const decoded = decodeConfig(schema, raws, render ? { render } : {});
+  const decoded = decodeConfig(schema, raws, { render: render ?? defaultRenderer });
   const problems = [...decoded.problems];
   const warnings = [...decoded.warnings];
   if (problems.length === 0 && validate) {

@@ -7,7 +7,7 @@ import { validateAgainst } from './validate.js';
 /** Renders templates inside a merged config; returns the rendered value and any problems. */
 export type RenderConfig = (
   value: RawMap,
-  context: { common: PackerCommon; schema: TSchema },
+  context: { common: PackerCommon; schema: TSchema; data: RawMap | undefined },
 ) => { value: RawMap; problems: ConfigProblem[] };
 
 export interface DecodeOptions {
@@ -25,6 +25,11 @@ export interface DecodeResult<T> {
   readonly warnings: readonly string[];
   /** Values of fields marked `x-sensitive`, to mask wherever the plugin prints. */
   readonly secrets: readonly string[];
+  /**
+   * The generated-data placeholders core appends for provisioners and post-processors
+   * (`{ Host: "Build_Host. To set this dynamically…", … }`); they are template data, not config.
+   */
+  readonly placeholders: RawMap | undefined;
 }
 
 /**
@@ -39,28 +44,58 @@ export function decodeConfig<S extends TObject>(
 ): DecodeResult<Static<S>> {
   const common = emptyPackerCommon();
   const problems: ConfigProblem[] = [];
-  let merged: RawMap = {};
+  const maps: RawMap[] = [];
   raws.forEach((raw, index) => {
     const { map, problem } = normalizeRawConfig(raw, index);
     if (problem) problems.push(problem);
-    if (map) merged = mergeInto(merged, takePackerCommon(map, common));
+    if (map) maps.push(map);
   });
+  const placeholders = maps.length > 0 && isPlaceholderMap(maps[maps.length - 1]!) ? maps.pop() : undefined;
+  let merged: RawMap = {};
+  for (const map of maps) merged = mergeInto(merged, takePackerCommon(map, common));
+  // Core may echo the component type; like the Go SDK, it is never an unknown field.
+  delete merged.type;
 
   if (options.render) {
-    const rendered = options.render(merged, { common, schema });
+    const rendered = options.render(merged, { common, schema, data: placeholders });
     merged = rendered.value;
     problems.push(...rendered.problems);
   }
+  splitCommaLists(schema, merged);
 
   const warnings = deprecations(schema, merged);
   problems.push(...validateAgainst(schema, merged));
+  // Sorted by field path so the same config always reads the same way.
+  problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return {
     config: merged,
     common,
     problems,
     warnings,
     secrets: sensitiveValues(schema, merged),
+    placeholders,
   };
+}
+
+/** The Go SDK recognises the placeholder map by its `PackerRunUUID` placeholder text. */
+function isPlaceholderMap(map: RawMap): boolean {
+  const uuid = map.PackerRunUUID;
+  return typeof uuid === 'string' && uuid.includes('Build_PackerRunUUID.');
+}
+
+/**
+ * mapstructure's StringToSliceHookFunc(","), which Packer plugins decode with: a string where a
+ * list is declared is split on commas ("" is the empty list).
+ */
+function splitCommaLists(schema: TSchema, value: RawMap): void {
+  const properties = (schema as SchemaNode).properties ?? {};
+  for (const [key, node] of Object.entries(properties)) {
+    const v = value[key];
+    if ((node as { type?: unknown }).type === 'array' && typeof v === 'string')
+      value[key] = v === '' ? [] : v.split(',');
+    else if (node.properties && typeof v === 'object' && v !== null && !Array.isArray(v))
+      splitCommaLists(node, v as RawMap);
+  }
 }
 
 type SchemaNode = TSchema & {

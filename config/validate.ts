@@ -47,8 +47,7 @@ function toProblems(errors: readonly ErrorObject[], root: TSchema, value: unknow
       problems.push(problem);
     }
   }
-  // Sorted by field path so the same config always reads the same way.
-  return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return problems;
 }
 
 function toProblem(error: ErrorObject, root: TSchema, value: unknown): ConfigProblem {
