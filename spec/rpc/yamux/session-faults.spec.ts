@@ -31,6 +31,22 @@ describe('rpc/yamux/session against a hand-driven peer', () => {
       expect(ack).to.include({ type: FrameType.WindowUpdate, streamId: 1, length: 0 });
     });
 
+    it('buffers data sent before the stream is accepted and ACKs it with delta 0 when taken', async () => {
+      const { session, raw } = await sessionWithRawPeer({ role: 'server' });
+      raw.send(
+        { type: FrameType.WindowUpdate, flags: Flag.SYN, streamId: 1 },
+        { type: FrameType.Data, streamId: 1, payload: Buffer.alloc(100_000, 7) },
+        { type: FrameType.Ping, flags: Flag.SYN, length: 1 },
+      );
+      await raw.waitFor((f) => f.type === FrameType.Ping);
+      expect(raw.frames.filter((f) => f.streamId === 1)).to.deep.equal([]);
+      const stream = await session.accept();
+      const ack = await raw.waitFor((f) => f.streamId === 1);
+      expect(ack).to.include({ type: FrameType.WindowUpdate, flags: Flag.ACK, length: 0 });
+      raw.send({ type: FrameType.WindowUpdate, flags: Flag.FIN, streamId: 1 });
+      expect((await readAll(stream)).equals(Buffer.alloc(100_000, 7))).to.equal(true);
+    });
+
     it('resolves open() on an ACK carried by a Data frame, delivering its payload', async () => {
       const { session, raw } = await sessionWithRawPeer({ role: 'client' });
       const opening = session.open();

@@ -281,4 +281,27 @@ describe('rpc/yamux/session semantics', () => {
     expect(grants.length).to.be.greaterThan(0);
     for (const grant of grants) expect(grant.frame.length).to.be.at.least(128 * 1024);
   });
+
+  it('announces a larger maxStreamWindow in the SYN and ACK deltas, and lets the peer use it', async () => {
+    const big = 1024 * 1024;
+    const { client, server, tap } = await sessionPair({ maxStreamWindow: big }, { maxStreamWindow: big });
+    const [stream, peer] = await Promise.all([client.open(), server.accept()]);
+    const syn = await tap.waitFor((f) => (f.frame.flags & Flag.SYN) !== 0);
+    const ack = await tap.waitFor((f) => (f.frame.flags & Flag.ACK) !== 0);
+    expect(syn.frame.length).to.equal(big - 256 * 1024);
+    expect(ack.frame.length).to.equal(big - 256 * 1024);
+    const payload = randomBytes(3 * big);
+    let written = false;
+    stream.write(payload, () => (written = true));
+    // The tap counts grants beyond the initial 256 KiB, so a full window shows as 256 KiB.
+    await tap.waitFor(() => tap.inFlight('a->b', stream.id) === 256 * 1024);
+    const sent = tap.frames
+      .filter((f) => f.dir === 'a->b' && f.frame.type === FrameType.Data && f.frame.streamId === stream.id)
+      .reduce((sum, f) => sum + f.frame.length, 0);
+    expect(sent).to.equal(big);
+    expect(written).to.equal(false);
+    stream.end();
+    expect(sha256(await readAll(peer))).to.equal(sha256(payload));
+    expect(tap.maxInFlight.get(`a->b:${stream.id}`)).to.equal(256 * 1024);
+  });
 });
