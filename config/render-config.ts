@@ -30,7 +30,7 @@ export function packerRenderer(options: PackerRendererOptions = {}): RenderConfi
       ...(options.functions ? { functions: options.functions } : {}),
     };
     const problems: ConfigProblem[] = [];
-    const out = renderObject(schema as Node, value, '', context, problems);
+    const out = renderObject(schema, value, '', context, problems);
     return { value: out, problems };
   };
 }
