@@ -164,6 +164,47 @@ export const errorCodes = {
     summary: 'The yamux session hit an unexpected internal error and was ended.',
     hint: "An exception escaped while a frame was handled: a 'stream' or 'data' listener that threw (see the cause), or else an SDK bug to report with the log lines before it.",
   },
+  // --- rpc/netrpc (Go net/rpc framing + msgpack) ----------------------------------------
+  PKR_ERR_MSGPACK_ENCODE: {
+    summary: 'A value cannot be encoded as msgpack for Packer.',
+    hint: 'Send strings, numbers, bigints, booleans, null, Uint8Array, arrays, plain objects or Maps; send time.Time fields as null (no Date encoding works for every Packer), and break reference cycles.',
+  },
+  PKR_ERR_MSGPACK_DECODE: {
+    summary: 'Bytes received from the peer are not valid msgpack.',
+    hint: 'The peer sent a corrupt or unsupported value (`details.offset` says where); the RPC stream is closed because the byte stream can no longer be trusted.',
+  },
+  PKR_ERR_MSGPACK_TOO_LARGE: {
+    summary: 'A msgpack value is larger than the configured maximum message size.',
+    hint: 'Raise `maxMessageBytes` if the peer legitimately sends values this large; otherwise the peer is broken and the stream was closed.',
+  },
+  PKR_ERR_MSGPACK_TRUNCATED: {
+    summary: 'The byte stream ended in the middle of a msgpack value.',
+    hint: 'The peer closed the stream (or died) while sending a message; look at why the peer went away.',
+  },
+  PKR_ERR_RPC_VALUE: {
+    summary: 'A value received over RPC does not have the type its field needs.',
+    hint: 'The message names the field path and what arrived; the peer sent a different shape than the Packer interface declares (check the Packer version).',
+  },
+  PKR_ERR_RPC_HEADER: {
+    summary: 'An RPC message header is malformed.',
+    hint: 'The peer is not speaking Go net/rpc with msgpack on this stream; the stream was closed, as Go does.',
+  },
+  PKR_ERR_RPC_SHUTDOWN: {
+    summary: 'The RPC connection is shut down, so the call cannot complete.',
+    hint: 'The stream ended, failed or was closed (the cause says which); the peer process may have exited. Open a new stream to call again.',
+  },
+  PKR_ERR_RPC_REMOTE: {
+    summary: 'The remote side answered the RPC call with an error.',
+    hint: 'The message is the remote error text as Packer sent it; fix what it reports on that side.',
+  },
+  PKR_ERR_RPC_ABORTED: {
+    summary: 'An RPC call was abandoned locally because its AbortSignal fired.',
+    hint: 'Go net/rpc cannot cancel a call on the wire: the remote side may still complete it. Use the service’s Cancel method to stop remote work.',
+  },
+  PKR_ERR_RPC_REGISTER: {
+    summary: 'An RPC service cannot be registered.',
+    hint: 'Service names must be non-empty and unique on one server, and every method must be a function; unregister the old service first to replace it.',
+  },
   // --- config/interpolate (template strings) ---------------------------------------------
   PKR_ERR_TEMPLATE_SYNTAX: {
     summary: 'A template string in the configuration does not parse.',
