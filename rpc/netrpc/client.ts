@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { SdkError, describeError } from '../../errors/index.js';
+import { SdkError, describeError, isSdkError } from '../../errors/index.js';
 import { encodeRequest, readResponseHeader, type ResponseHeader } from './message.js';
 import { resolveRpcOptions, type RpcLogger } from './options.js';
 import { MsgpackStreamDecoder } from './stream-decoder.js';
@@ -206,11 +206,10 @@ export class RpcClient {
     if (call === undefined) return;
     this.#pending.delete(header.seq);
     call.detach();
-    call.reject(
-      new SdkError('PKR_ERR_MSGPACK_DECODE', `reading body of ${call.serviceMethod}: ${describeError(err)}`, {
-        cause: err,
-      }),
-    );
+    // Keep the decoder's code (decode, too large, truncated) so callers can tell them apart.
+    const code = isSdkError(err) ? err.code : 'PKR_ERR_MSGPACK_DECODE';
+    const reason = err instanceof Error ? err.message : String(err);
+    call.reject(new SdkError(code, `reading body of ${call.serviceMethod}: ${reason}`, { cause: err }));
   }
 
   /** Shuts down once (later reasons are ignored) and returns the error every call now gets. */

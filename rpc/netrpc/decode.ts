@@ -61,7 +61,8 @@ export function decodeMsgpack(bytes: Uint8Array, options: DecodeOptions = {}): u
       { details: { offset: length } },
     );
   }
-  return decodeScanned(bytes, scanner.sawInt64);
+  // A copy, so decoded bin values (views into it) do not change when the caller reuses `bytes`.
+  return decodeScanned(new Uint8Array(bytes), scanner.sawInt64);
 }
 
 /**
