@@ -70,6 +70,7 @@ export class RpcClient {
     stream.on('close', this.#onClose);
     // Stays attached after shutdown: an 'error' without a listener would crash the process.
     stream.on('error', this.#onError);
+    if (stream.destroyed || stream.readableEnded) this.#shut('the stream had already ended');
   }
 
   /** True once the client has shut down; every call then fails with PKR_ERR_RPC_SHUTDOWN. */

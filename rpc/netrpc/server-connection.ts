@@ -44,6 +44,8 @@ export class ServerConnection {
     stream.on('data', this.#onData);
     stream.on('end', this.#onEnd);
     stream.on('close', this.#onClose);
+    // 'end' fires once: a stream whose peer already finished sending must be noticed now.
+    if (stream.readableEnded) this.#onEnd();
   }
 
   readonly #onData = (chunk: Uint8Array): void => {

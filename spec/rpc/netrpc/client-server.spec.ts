@@ -345,6 +345,18 @@ describe('rpc/netrpc: protocol faults on an in-memory stream', () => {
     await server.serve(dead);
   });
 
+  it('notices streams that ended before they were handed over', async () => {
+    const ended = new MemoryStream();
+    ended.endInput();
+    ended.resume();
+    await once(ended, 'end');
+    ended.pause();
+    await new RpcServer().serve(ended);
+    const client = new RpcClient(ended);
+    expect(client.closed).to.equal(true);
+    await expectCode(client.call('A.B', null), 'PKR_ERR_RPC_SHUTDOWN');
+  });
+
   it('client: reads header keys in any order, and bin keys', async () => {
     const stream = new MemoryStream();
     const client = new RpcClient(stream);
