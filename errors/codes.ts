@@ -214,6 +214,43 @@ export const errorCodes = {
     summary: 'A template string failed while it was rendered.',
     hint: 'The message names the field, the failing expression and why (a missing field, a wrong argument type, a function that is not available here); fix the template or provide the data.',
   },
+  // --- rpc/gob, rpc/cty, rpc/hclspec (byte-level encodings besides msgpack) ---------------
+  PKR_ERR_GOB_DECODE: {
+    summary: 'Bytes could not be decoded as a Go gob stream.',
+    hint: 'The peer sent truncated, corrupt or non-gob data; `details.offset` is where decoding stopped. Check that the whole stream arrived and that it is gob, not msgpack.',
+  },
+  PKR_ERR_GOB_ENCODE: {
+    summary: 'A value does not fit the Go type it is being gob-encoded as.',
+    hint: 'The message names the field path and the Go kind it expected; build the value to match the Go type description.',
+  },
+  PKR_ERR_CTY_TYPE: {
+    summary: 'A cty type is malformed.',
+    hint: 'Use the cty JSON type form: "string", "number", "bool", "dynamic", ["list", T], ["set", T], ["map", T], ["object", {"attr": T}] or ["tuple", [T, …]].',
+  },
+  PKR_ERR_CTY_VALUE: {
+    summary: 'A cty value does not conform to its type.',
+    hint: 'The message names the path inside the value and the type it needs there; fix the value (or the declared type).',
+  },
+  PKR_ERR_CTY_JSON: {
+    summary: 'A cty JSON document is malformed.',
+    hint: 'Packer sends `{"value": …, "type": …}` (JSON in a msgpack bin); the message says what was wrong and where.',
+  },
+  PKR_ERR_CTY_UNENCODABLE: {
+    summary: 'A cty type or value cannot be expressed in the requested encoding.',
+    hint: 'gob (Packer 1.6–1.11) carries neither the dynamic type ("any") nor unknown values: give the attribute a concrete type, or serve the plugin in protobuf mode (Packer ≥1.12).',
+  },
+  PKR_ERR_HCLSPEC_INVALID: {
+    summary: 'An HCL2 spec is malformed.',
+    hint: 'Each node is attr, block, blockList, blockAttrs or blockObject with the fields its kind needs; the message names the attribute path.',
+  },
+  PKR_ERR_HCLSPEC_PROTOBUF: {
+    summary: 'A spec uses something the protobuf ConfigSpec form cannot carry.',
+    hint: 'Protobuf mode carries only attr, block and blockList nodes typed string, number, bool or list/map of those; simplify the named attribute or serve the spec in gob mode.',
+  },
+  PKR_ERR_HCLSPEC_DECODE: {
+    summary: 'Encoded ConfigSpec bytes do not describe an hcldec.ObjectSpec.',
+    hint: 'The bytes decoded, but not into the shape Packer uses for specs; the message names the path and what was found there.',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
