@@ -74,6 +74,10 @@ export const errorCodes = {
     summary: 'The plugin hit an unexpected error and is exiting.',
     hint: 'Every in-flight call was failed with this error; see the plugin\'s stderr in PACKER_LOG output for the stack.',
   },
+  PKR_ERR_PLUGIN_HANDSHAKE: {
+    summary: 'A plugin did not produce a handshake line Packer accepts.',
+    hint: 'The plugin must print exactly one line on stdout first: 5|unix|PATH for Packer 1.6, 5|0|unix|PATH for newer; set PACKER_SDK_HANDSHAKE to force one.',
+  },
   // --- rpc/broker ---------------------------------------------------------------------
   PKR_ERR_BROKER_TIMEOUT: {
     summary: 'The peer did not connect to an announced broker id in time.',
@@ -213,6 +217,79 @@ export const errorCodes = {
   PKR_ERR_TEMPLATE_EXEC: {
     summary: 'A template string failed while it was rendered.',
     hint: 'The message names the field, the failing expression and why (a missing field, a wrong argument type, a function that is not available here); fix the template or provide the data.',
+  },
+  // --- communicators (ssh, local, chroot, none) and StepConnect ----------------------------
+  PKR_ERR_DURATION_INVALID: {
+    summary: 'A duration string is not in Go time.ParseDuration form.',
+    hint: 'Write a number followed by a unit, e.g. "30s", "5m", "1h30m", "300ms", or "0"; valid units are ns, us (µs), ms, s, m, h.',
+  },
+  PKR_ERR_SSH_TIMEOUT: {
+    summary: 'SSH did not become available before ssh_timeout ran out.',
+    hint: 'The message lists the last error of the attempts; check that the machine booted, that ssh_host/ssh_port are reachable from here, or raise ssh_timeout.',
+  },
+  PKR_ERR_SSH_CONNECT: {
+    summary: 'The TCP connection to the SSH server (or through its bastion or proxy) failed.',
+    hint: 'Check the address and port, firewalls, and that sshd is running; StepConnect retries this until ssh_timeout.',
+  },
+  PKR_ERR_SSH_HANDSHAKE: {
+    summary: 'The SSH handshake with the server failed or did not finish in time.',
+    hint: 'Something answered on the port but did not complete an SSH handshake within ssh_handshake_timeout; check that the port is really sshd and that it is not overloaded.',
+  },
+  PKR_ERR_SSH_AUTH: {
+    summary: 'The SSH server rejected every authentication method that was tried.',
+    hint: 'The message lists the methods tried and the ones the server accepts; check ssh_username and the password, key or agent given, and the server’s authorized_keys.',
+  },
+  PKR_ERR_SSH_HOST_KEY: {
+    summary: 'The SSH server presented a host key that does not match the expected one.',
+    hint: 'The message shows both fingerprints. If the machine was legitimately rebuilt, update ssh_host_key or the known_hosts file; otherwise something is intercepting the connection.',
+  },
+  PKR_ERR_SSH_PROXY: {
+    summary: 'The SOCKS5 or HTTP CONNECT proxy refused or broke the tunnel to the SSH server.',
+    hint: 'Check ssh_proxy_host, ssh_proxy_port and the proxy credentials, and that the proxy may reach the target address.',
+  },
+  PKR_ERR_SSH_KEY: {
+    summary: 'A private key could not be read or parsed.',
+    hint: 'Check the file path and permissions, that it is an OpenSSH or PEM private key, and the passphrase for an encrypted key.',
+  },
+  PKR_ERR_SSH_AGENT: {
+    summary: 'SSH agent authentication was asked for, but no agent socket is available.',
+    hint: 'Start an ssh-agent and export SSH_AUTH_SOCK (or pass the socket path), and add the key with ssh-add.',
+  },
+  PKR_ERR_COMM_CLOSED: {
+    summary: 'The communicator was used after it was closed.',
+    hint: 'Commands and transfers must happen between StepConnect and its cleanup; keep the communicator from the state bag only for the build.',
+  },
+  PKR_ERR_COMM_COMMAND: {
+    summary: 'The remote side refused to start a command.',
+    hint: 'The server refused the exec (or pty) request; check the server’s limits (MaxSessions) and that the account may run commands.',
+  },
+  PKR_ERR_COMM_REMOTE_PATH: {
+    summary: 'A remote path does not exist.',
+    hint: 'Check the path on the machine being built (it is resolved there, not here); create it first or fix the provisioner’s source.',
+  },
+  PKR_ERR_COMM_LOCAL_PATH: {
+    summary: 'A local path given to an upload or download does not exist or is of the wrong kind.',
+    hint: 'Check the path on this machine: uploadDir needs a directory, downloadDir a writable destination directory.',
+  },
+  PKR_ERR_COMM_TRANSFER: {
+    summary: 'A file transfer failed.',
+    hint: 'The message says which side failed and why (permission denied, disk full, protocol error); partial files were removed.',
+  },
+  PKR_ERR_COMM_NONE: {
+    summary: 'The "none" communicator cannot run commands or move files.',
+    hint: 'Set `communicator` to "ssh" (or the builder’s own communicator) when provisioners need to reach the machine.',
+  },
+  PKR_ERR_COMM_UNKNOWN_TYPE: {
+    summary: 'The configured communicator type is not known to this builder.',
+    hint: 'Use "ssh" or "none", or a type the builder registers (for example "local" or "chroot"); "winrm" is not available in this SDK.',
+  },
+  PKR_ERR_CHROOT_NOT_ROOT: {
+    summary: 'The chroot communicator needs root privileges.',
+    hint: 'Run Packer as root (or under sudo) when the builder uses the chroot communicator.',
+  },
+  PKR_ERR_CHROOT_PATH_ESCAPE: {
+    summary: 'A path given to the chroot communicator leads outside the chroot directory.',
+    hint: 'Use paths inside the chroot; ".." components and symbolic links that point outside it are refused.',
   },
   // --- rpc/gob, rpc/cty, rpc/hclspec (byte-level encodings besides msgpack) ---------------
   PKR_ERR_GOB_DECODE: {
