@@ -12,9 +12,31 @@ export type UiRecord =
 export class MockUi implements Ui {
   readonly records: UiRecord[] = [];
   readonly #answers: string[] | ((query: string) => string);
+  readonly #waiters: { test: (r: UiRecord) => boolean; resolve: (r: UiRecord) => void }[] = [];
 
   constructor(answers: readonly string[] | ((query: string) => string) = []) {
     this.#answers = typeof answers === 'function' ? answers : [...answers];
+  }
+
+  /**
+   * Resolves with the first record (already there, or yet to come) that `test` accepts, or
+   * whose text equals `test` when given a string: lets a spec wait for a build to reach a point.
+   */
+  waitFor(test: string | ((record: UiRecord) => boolean)): Promise<UiRecord> {
+    const match = typeof test === 'string' ? (r: UiRecord) => 'text' in r && r.text === test : test;
+    const found = this.records.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.#waiters.push({ test: match, resolve }));
+  }
+
+  #record(record: UiRecord): void {
+    this.records.push(record);
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.test(record)) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        waiter.resolve(record);
+      }
+    }
   }
 
   /** Every say/message/error line, in order, as plain text. */
@@ -25,19 +47,19 @@ export class MockUi implements Ui {
   }
 
   async say(text: string): Promise<void> {
-    this.records.push({ kind: 'say', text });
+    this.#record({ kind: 'say', text });
   }
 
   async message(text: string): Promise<void> {
-    this.records.push({ kind: 'message', text });
+    this.#record({ kind: 'message', text });
   }
 
   async error(text: string): Promise<void> {
-    this.records.push({ kind: 'error', text });
+    this.#record({ kind: 'error', text });
   }
 
   async ask(text: string): Promise<string> {
-    this.records.push({ kind: 'ask', text });
+    this.#record({ kind: 'ask', text });
     if (typeof this.#answers === 'function') return this.#answers(text);
     const answer = this.#answers.shift();
     if (answer === undefined)
@@ -46,12 +68,12 @@ export class MockUi implements Ui {
   }
 
   async machine(category: string, ...args: string[]): Promise<void> {
-    this.records.push({ kind: 'machine', category, args });
+    this.#record({ kind: 'machine', category, args });
   }
 
   async trackProgress(src: string, totalSize: number, currentSize = 0): Promise<ProgressTracker> {
     const record = { kind: 'progress' as const, src, totalSize, done: currentSize, closed: false };
-    this.records.push(record);
+    this.#record(record);
     return {
       add(bytes: number) {
         record.done += bytes;

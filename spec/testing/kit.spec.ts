@@ -86,6 +86,15 @@ describe('testing kit', () => {
       ]);
     });
 
+    it('lets a spec wait for a line that is yet to come, or already there', async () => {
+      const ui = new MockUi();
+      await ui.say('early');
+      const later = ui.waitFor((r) => r.kind === 'error');
+      expect(await ui.waitFor('early')).to.deep.equal({ kind: 'say', text: 'early' });
+      await ui.error('late');
+      expect(await later).to.deep.equal({ kind: 'error', text: 'late' });
+    });
+
     it('fails loudly on an unplanned question', async () => {
       let caught: unknown;
       try {

@@ -1,0 +1,74 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const bundles = new Map<string, Promise<string>>();
+let workDir: string | undefined;
+
+function scratch(): string {
+  if (!workDir) {
+    workDir = mkdtempSync(join(tmpdir(), 'pps-plugins-'));
+    const dir = workDir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return workDir;
+}
+
+/** A plugin fixture under spec/fixtures/plugins/. */
+export function fixturePlugin(name: string): string {
+  return fileURLToPath(new URL(`../fixtures/plugins/${name}.ts`, import.meta.url));
+}
+
+/**
+ * Bundles a TypeScript plugin entry into one ESM file, as the packaging CLI does, once per
+ * run. Real Packer then runs it through a launcher, like any installed plugin.
+ */
+export function bundlePlugin(entry: string): Promise<string> {
+  let bundle = bundles.get(entry);
+  if (!bundle) {
+    const outfile = join(scratch(), `${basename(entry, '.ts')}-${bundles.size}.mjs`);
+    bundle = build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile,
+      // ssh2's optional native add-ons are not needed (it falls back to pure JS).
+      loader: { '.node': 'empty' },
+      banner: {
+        js: "import { createRequire as __sdkCreateRequire } from 'node:module'; const require = __sdkCreateRequire(import.meta.url);",
+      },
+      logLevel: 'error',
+    }).then(() => outfile);
+    bundles.set(entry, bundle);
+  }
+  return bundle;
+}
+
+/**
+ * Writes an executable launcher `dir/fileName` that runs the bundle with Node. The invoked
+ * name is passed along so a `packer-builder-*` launcher serves that single component.
+ */
+export function installLauncher(
+  dir: string,
+  fileName: string,
+  bundle: string,
+  env: Record<string, string> = {},
+): string {
+  const path = join(dir, fileName);
+  const exports = Object.entries({ PACKER_SDK_INVOKED_AS: '$0', ...env })
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(' ');
+  writeFileSync(path, `#!/bin/sh\n${exports} exec "${process.execPath}" "${bundle}" "$@"\n`);
+  chmodSync(path, 0o755);
+  return path;
+}
+
+/** A fresh temporary directory, removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(scratch(), `${prefix}-`));
+  return dir;
+}

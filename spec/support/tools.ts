@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+
+/** True when `command` resolves on PATH (or is an executable path). */
+export function hasTool(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v "$1" >/dev/null 2>&1`, 'sh', command]).status === 0;
+}
+
+/**
+ * Makes sure a system tool the spec drives for real is there: installs its Debian package
+ * when running as root and it is missing, otherwise skips the suite with the reason printed.
+ */
+export function requireTool(ctx: Mocha.Context, command: string, debianPackage: string): void {
+  if (hasTool(command)) return;
+  if (process.getuid?.() === 0) {
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', debianPackage], {
+      stdio: 'ignore',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+    if (hasTool(command)) return;
+  }
+  const reason = `skipped: "${command}" is not installed (Debian package ${debianPackage}; run \`make test\` as root to install it)`;
+  console.log(`      ${reason}`);
+  ctx.skip();
+}
