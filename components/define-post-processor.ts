@@ -6,7 +6,7 @@ import { createArtifact, isArtifact, type Artifact, type ArtifactData } from '..
 import type { PostProcessor, PostProcessResult } from '../packer/components.js';
 import type { Ui } from '../packer/ui.js';
 import { maskingUi } from './masking-ui.js';
-import { prepareConfig, type ValidateHook } from './prepare-config.js';
+import { prepareConfig, renderGeneratedData, type ValidateHook } from './prepare-config.js';
 
 export interface PostProcessContext<T> {
   readonly config: T;
@@ -50,8 +50,10 @@ export function definePostProcessor<S extends TObject>(
             'PKR_ERR_CONFIG_INVALID',
             'PostProcess was called before a successful Configure',
           );
+        const generated = await artifact.state('generated_data');
+        const data = generated && typeof generated === 'object' ? (generated as Record<string, unknown>) : {};
         const out = await definition.postProcess({
-          config: prepared.config,
+          config: renderGeneratedData(definition.schema, prepared, data),
           common: prepared.common,
           ui: maskingUi(ui, prepared.secrets),
           artifact,

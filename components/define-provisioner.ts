@@ -7,7 +7,7 @@ import type { Provisioner } from '../packer/components.js';
 import type { GeneratedData } from '../packer/hook.js';
 import type { Ui } from '../packer/ui.js';
 import { maskingUi } from './masking-ui.js';
-import { prepareConfig, type ValidateHook } from './prepare-config.js';
+import { prepareConfig, renderGeneratedData, type ValidateHook } from './prepare-config.js';
 
 export interface ProvisionContext<T> {
   readonly config: T;
@@ -45,7 +45,7 @@ export function defineProvisioner<S extends TObject>(
         if (!prepared)
           throw new SdkError('PKR_ERR_CONFIG_INVALID', 'Provision was called before a successful Prepare');
         await definition.provision({
-          config: prepared.config,
+          config: renderGeneratedData(definition.schema, prepared, generatedData),
           common: prepared.common,
           ui: maskingUi(ui, prepared.secrets),
           communicator,

@@ -20,6 +20,8 @@ export type ValidateHook<T> = (
 
 export interface PreparedConfig<T> {
   readonly config: T;
+  /** Renders the config again with the build's generated data (see `renderGeneratedData`). */
+  readonly render: RenderConfig;
   readonly common: PackerCommon;
   readonly warnings: readonly string[];
   /** Secrets to mask: x-sensitive fields and Packer's sensitive variables. */
@@ -37,7 +39,8 @@ export function prepareConfig<S extends TObject>(
   validate: ValidateHook<Static<S>> | undefined,
   render: RenderConfig | undefined,
 ): PreparedConfig<Static<S>> {
-  const decoded = decodeConfig(schema, raws, { render: render ?? defaultRenderer });
+  const renderer = render ?? defaultRenderer;
+  const decoded = decodeConfig(schema, raws, { render: renderer });
   const problems = [...decoded.problems];
   const warnings = [...decoded.warnings];
   if (problems.length === 0 && validate) {
@@ -57,8 +60,36 @@ export function prepareConfig<S extends TObject>(
   }
   return {
     config: decoded.config,
+    render: renderer,
     common: decoded.common,
     warnings,
     secrets: [...decoded.secrets, ...decoded.common.sensitiveVariables],
   };
+}
+
+/**
+ * The second template pass Go provisioners and post-processors make: in JSON templates
+ * `{{ build \`Host\` }}` renders to `{{.Host}}` at Prepare (the value is not known yet) and is
+ * rendered again once the builder's generated data is there. Strings without `{{` are left as
+ * they are.
+ */
+export function renderGeneratedData<S extends TObject>(
+  schema: S,
+  prepared: PreparedConfig<Static<S>>,
+  data: Readonly<Record<string, unknown>>,
+): Static<S> {
+  if (!JSON.stringify(prepared.config).includes('{{')) return prepared.config;
+  const { value, problems } = prepared.render(prepared.config as Record<string, unknown>, {
+    common: prepared.common,
+    schema,
+    data: { ...data },
+  });
+  if (problems.length > 0) {
+    throw new SdkError(
+      'PKR_ERR_CONFIG_INVALID',
+      `rendering with the build's generated data failed:\n${formatProblems(problems)}`,
+      { details: { problems } },
+    );
+  }
+  return value as Static<S>;
 }

@@ -16,6 +16,12 @@ export const SDK_VERSION = '0.1.0';
 /** Overrides the handshake choice: `legacy` (3 fields, Packer ≤ 1.6) or `modern` (4 fields, ≥ 1.7). */
 export const HANDSHAKE_ENV = 'PACKER_SDK_HANDSHAKE';
 
+/**
+ * Overrides the Go package path of hcldec that ConfigSpec gob names nested blocks with (see
+ * rpc/plugin/core-detect.ts); only needed for an unusual Packer build the SDK cannot recognise.
+ */
+export const HCLDEC_ENV = 'PACKER_SDK_HCLDEC_PACKAGE';
+
 /** Set by launchers that cannot keep the invoked name in argv (see rpc/plugin/invocation.ts). */
 export const INVOKED_AS_ENV = 'PACKER_SDK_INVOKED_AS';
 

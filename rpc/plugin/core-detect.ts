@@ -5,7 +5,15 @@ export interface CoreGuess {
   readonly generation: 'legacy' | 'modern' | 'unknown';
   /** Why: shown in the plugin's stderr log when the choice matters. */
   readonly reason: string;
+  /**
+   * The Go package path of hcldec inside that core. gob names a nested `hcldec.ObjectSpec`
+   * by it, and a GOPATH build (Debian's packer 1.6.6) vendors hcl under
+   * `github.com/hashicorp/packer/vendor/…`, so its decoder only knows that longer name.
+   */
+  readonly hcldecPackage: string;
 }
+
+export const HCLDEC_PACKAGE = 'github.com/hashicorp/hcl/v2/hcldec';
 
 const SDK_MODULE = 'github.com/hashicorp/packer-plugin-sdk';
 const PACKER_MODULE = 'github.com/hashicorp/packer';
@@ -26,22 +34,34 @@ export function detectCore(ppid: number = process.ppid): CoreGuess {
   try {
     exe = readlinkSync(`/proc/${ppid}/exe`);
   } catch {
-    return { generation: 'unknown', reason: 'parent executable not readable (no /proc?)' };
+    return unknown('parent executable not readable (no /proc?)');
   }
   let modinfo: string | undefined;
   try {
     modinfo = readGoModinfo(exe);
   } catch (err) {
-    return { generation: 'unknown', reason: `could not read ${exe}: ${(err as Error).message}` };
+    return unknown(`could not read ${exe}: ${(err as Error).message}`);
   }
-  if (modinfo === undefined) return { generation: 'unknown', reason: `${exe} has no Go build information` };
+  if (modinfo === undefined) return unknown(`${exe} has no Go build information`);
+  return classifyModinfo(exe, modinfo);
+}
+
+/** Classifies a Packer binary from its Go module info (see detectCore). */
+export function classifyModinfo(exe: string, modinfo: string): CoreGuess {
   const path = /^path\t(\S+)/m.exec(modinfo)?.[1];
-  if (path !== PACKER_MODULE)
-    return { generation: 'unknown', reason: `${exe} is not Packer (main module ${path ?? 'unknown'})` };
-  if (new RegExp(`^dep\\t${SDK_MODULE.replace(/[.]/g, '\\.')}\\t`, 'm').test(modinfo)) {
-    return { generation: 'modern', reason: `${exe} depends on ${SDK_MODULE} (Packer ≥ 1.7)` };
+  if (path !== PACKER_MODULE) return unknown(`${exe} is not Packer (main module ${path ?? 'unknown'})`);
+  // Module builds record a `mod` line for the main module; GOPATH builds do not.
+  const hcldecPackage = /^mod\t/m.test(modinfo)
+    ? HCLDEC_PACKAGE
+    : `${PACKER_MODULE}/vendor/${HCLDEC_PACKAGE}`;
+  if (modinfo.split('\n').some((line) => line.startsWith(`dep\t${SDK_MODULE}\t`))) {
+    return { generation: 'modern', reason: `${exe} depends on ${SDK_MODULE} (Packer ≥ 1.7)`, hcldecPackage };
   }
-  return { generation: 'legacy', reason: `${exe} embeds its own plugin SDK (Packer ≤ 1.6)` };
+  return { generation: 'legacy', reason: `${exe} embeds its own plugin SDK (Packer ≤ 1.6)`, hcldecPackage };
+}
+
+function unknown(reason: string): CoreGuess {
+  return { generation: 'unknown', reason, hcldecPackage: HCLDEC_PACKAGE };
 }
 
 /** Reads Go's module info string from an ELF executable, or undefined when it has none. */

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { describeError, SdkError } from '../../errors/index.js';
-import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, type ComponentKind } from './constants.js';
+import { HCLDEC_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, type ComponentKind } from './constants.js';
 import { detectCore } from './core-detect.js';
 import { encodeDescription } from './describe.js';
 import { chooseHandshake, formatHandshake } from './handshake.js';
@@ -74,11 +74,13 @@ export async function serve(set: PluginSet, options: ServeOptions = {}): Promise
 
   const protobuf = invocation.mode === 'start' && invocation.protobuf;
   const listener = await listen(process.platform === 'win32' ? { tcpPortRange: portRange(env) } : {});
-  const choice = chooseHandshake(invocation, env, () => detectCore());
+  const core = detectCore();
+  const choice = chooseHandshake(invocation, env, () => core);
   log('debug', `handshake: ${choice.flavor} (${choice.reason})`);
   writeSync(1, formatHandshake(choice.flavor, listener.network, listener.address));
   // From here on, stdout belongs to nobody: anything printed goes to stderr.
-  process.stdout.write = ((...args: Parameters<typeof process.stderr.write>) => process.stderr.write(...args)) as typeof process.stdout.write;
+  process.stdout.write = ((...args: Parameters<typeof process.stderr.write>) =>
+    process.stderr.write(...args)) as typeof process.stdout.write;
   ignoreSignals(log);
 
   const timer = setTimeout(() => {
@@ -89,7 +91,13 @@ export async function serve(set: PluginSet, options: ServeOptions = {}): Promise
   clearTimeout(timer);
 
   const { runPluginSession } = await import('./session.js');
-  await runPluginSession(connection, { kind, factory, protobuf, log });
+  await runPluginSession(connection, {
+    kind,
+    factory,
+    protobuf,
+    log,
+    hcldecPackage: env[HCLDEC_ENV] ?? core.hcldecPackage,
+  });
 }
 
 /** Core cancels through RPC and ends plugins with SIGKILL; a terminal Ctrl-C reaching us must not kill us (§1.6). */

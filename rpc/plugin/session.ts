@@ -12,6 +12,8 @@ export interface PluginSessionOptions {
   readonly kind: ComponentKind;
   readonly factory: ComponentFactory<ComponentKind>;
   readonly protobuf: boolean;
+  /** hcldec's package path in the core that started us (names nested specs in gob). */
+  readonly hcldecPackage?: string;
   readonly log: PluginLog;
   /** How long running calls may take to wind down once core has gone (their cleanup). */
   readonly drainTimeoutMs?: number;
@@ -61,8 +63,14 @@ export async function runPluginSession(connection: Socket, options: PluginSessio
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
-  const component = (await options.factory());
-  const ctx: ServiceContext = { broker, protobuf: options.protobuf, log, createServer };
+  const component = await options.factory();
+  const ctx: ServiceContext = {
+    broker,
+    protobuf: options.protobuf,
+    log,
+    createServer,
+    ...(options.hcldecPackage ? { hcldecPackage: options.hcldecPackage } : {}),
+  };
   const server = createServer();
   registerComponentServer(options.kind, component, server, ctx);
 

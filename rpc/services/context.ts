@@ -16,6 +16,8 @@ export interface ServiceContext {
   readonly broker: MuxBroker;
   /** True when started with `--protobuf` (ConfigSpec and datasource values in protobuf/cty-msgpack). */
   readonly protobuf: boolean;
+  /** hcldec's package path in the core (gob names nested ObjectSpecs with it); default the module path. */
+  readonly hcldecPackage?: string;
   readonly log: ServiceLog;
   /** Makes the RPC server for an announced service (the plugin session guards its handlers). */
   readonly createServer?: () => RpcServer;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGoModinfo } from '../../../rpc/plugin/core-detect.js';
+import { classifyModinfo, readGoModinfo } from '../../../rpc/plugin/core-detect.js';
 
 /**
  * Builds a minimal ELF64 little-endian file with one PT_LOAD segment covering the whole file
@@ -103,6 +103,38 @@ describe('rpc/plugin/core-detect', () => {
     const file = join(dir, 'plain');
     writeFileSync(file, fakeGoElf(modern, true, '.rodata'));
     expect(readGoModinfo(file)).to.equal(undefined);
+  });
+
+  describe('classifying a Packer binary', () => {
+    it('Debian 1.6.6 (GOPATH build, no dependency list): legacy, hcldec vendored under packer/vendor', () => {
+      const debian = 'path\tgithub.com/hashicorp/packer\nbuild\t-compiler=gc\nbuild\tGOOS=linux\n';
+      expect(classifyModinfo('/usr/bin/packer', debian)).to.deep.include({
+        generation: 'legacy',
+        hcldecPackage: 'github.com/hashicorp/packer/vendor/github.com/hashicorp/hcl/v2/hcldec',
+      });
+    });
+
+    it('upstream 1.6.6 (module build, SDK inside the module): legacy, plain hcldec path', () => {
+      const upstream =
+        'path\tgithub.com/hashicorp/packer\nmod\tgithub.com/hashicorp/packer\t(devel)\t\ndep\tgithub.com/hashicorp/hcl/v2\tv2.6.0\t\n';
+      expect(classifyModinfo('/opt/packer', upstream)).to.deep.include({
+        generation: 'legacy',
+        hcldecPackage: 'github.com/hashicorp/hcl/v2/hcldec',
+      });
+    });
+
+    it('Packer ≥ 1.7 (depends on the SDK module): modern', () => {
+      expect(classifyModinfo('/opt/packer', modern)).to.deep.include({
+        generation: 'modern',
+        hcldecPackage: 'github.com/hashicorp/hcl/v2/hcldec',
+      });
+    });
+
+    it('anything else: unknown', () => {
+      expect(
+        classifyModinfo('/usr/bin/terraform', 'path\tgithub.com/hashicorp/terraform\n').generation,
+      ).to.equal('unknown');
+    });
   });
 
   it('refuses a file that is not ELF', () => {

@@ -11,9 +11,10 @@ describe('rpc/plugin/handshake', () => {
 
   const start = { mode: 'start' as const, kind: 'builder' as const, name: 'x', protobuf: false };
   const legacyCall = { mode: 'legacy' as const, kind: 'builder' as const, name: 'x' };
-  const guess = (generation: CoreGuess['generation']) => () => ({
+  const guess = (generation: CoreGuess['generation']) => (): CoreGuess => ({
     generation,
     reason: `core is ${generation}`,
+    hcldecPackage: 'x',
   });
 
   const table: [string, Parameters<typeof chooseHandshake>[0], NodeJS.ProcessEnv, () => CoreGuess, string][] =
@@ -56,7 +57,7 @@ describe('rpc/plugin/handshake', () => {
     let looked = false;
     chooseHandshake({ ...start, protobuf: true }, {}, () => {
       looked = true;
-      return { generation: 'unknown', reason: '' };
+      return { generation: 'unknown', reason: '', hcldecPackage: 'x' };
     });
     expect(looked).to.equal(false);
   });
