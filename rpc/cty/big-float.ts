@@ -28,7 +28,7 @@ const FORM_FINITE = 1;
 const FORM_INF = 2;
 const PARSE_PRECISION = 512;
 /** Bounds on what a peer may send, so converting to decimal stays cheap. */
-const MAX_MANTISSA_BYTES = 4096;
+const MAX_MANTISSA_BYTES = 256;
 const MAX_BINARY_EXPONENT = 40_000;
 
 type Accuracy = -1 | 0 | 1;
@@ -200,7 +200,7 @@ function shortestDecimal(exact: Decimal, mant: bigint, exp2: number, halfUlp2: n
   const h = 1n << BigInt(halfUlp2 + k);
   const digits = exact.digits.toString();
   const top = digits.length - 1 + exact.exp10; // decimal exponent of the leading digit
-  for (let n = 1; n < digits.length; n++) {
+  const round = (n: number): Decimal | undefined => {
     const drop = 10n ** BigInt(digits.length - n);
     let r = exact.digits / drop;
     const rest = exact.digits % drop;
@@ -209,7 +209,23 @@ function shortestDecimal(exact: Decimal, mant: bigint, exp2: number, halfUlp2: n
     const diff =
       p >= 0 ? r * 10n ** BigInt(p) * (1n << BigInt(k)) - v : (r << BigInt(k)) - v * 10n ** BigInt(-p);
     const bound = p >= 0 ? h : h * 10n ** BigInt(-p);
-    if ((diff < 0n ? -diff : diff) < bound) return { neg: exact.neg, digits: r, exp10: p };
+    return (diff < 0n ? -diff : diff) < bound ? { neg: exact.neg, digits: r, exp10: p } : undefined;
+  };
+  // If n digits are close enough, so are n+1 (the n-digit candidate is one of them), so the
+  // shortest length can be found by bisection.
+  let lo = 1;
+  let hi = digits.length;
+  let best: Decimal = exact;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const found = round(mid);
+    if (found) {
+      best = found;
+      hi = mid;
+    } else {
+      lo = mid + 1;
+    }
   }
-  return exact;
+  if (lo < digits.length && best === exact) best = round(lo) ?? exact;
+  return best;
 }

@@ -13,7 +13,9 @@ import { MAX_SPEC_DEPTH, assertHclSpec } from './spec.js';
  * its full path, and cty types as nested GobEncoder streams.
  */
 
-const HCLDEC = 'github.com/hashicorp/hcl/v2/hcldec';
+/** hcldec's import path in module builds of Packer and plugins. */
+export const HCLDEC_PACKAGE = 'github.com/hashicorp/hcl/v2/hcldec';
+const HCLDEC = HCLDEC_PACKAGE;
 const named = (name: string): { name: string; pkgPath: string } => ({ name, pkgPath: HCLDEC });
 
 const objectSpecGo = goMap(goBasic.string, goBasic.interface, named('ObjectSpec'));
@@ -65,18 +67,41 @@ const NAMES = {
   blockList: '*hcldec.BlockListSpec',
   blockAttrs: '*hcldec.BlockAttrsSpec',
   blockObject: '*hcldec.BlockObjectSpec',
-  object: `${HCLDEC}.ObjectSpec`,
 } as const;
 
-function objectValue(spec: HclSpec, flavor: CtyGobFlavor): GoValue {
-  return { entries: Object.entries(spec).map(([k, node]) => [k, nodeValue(node, flavor)] as const) };
+/**
+ * A nested ObjectSpec travels under `<package path>.ObjectSpec` (gob.Register uses the package
+ * path of non-pointer types). A GOPATH build with vendored hcl, such as Debian's packer 1.6.6,
+ * knows it only as `github.com/hashicorp/packer/vendor/github.com/hashicorp/hcl/v2/hcldec…`,
+ * which is why the encoder takes the path. go-cty names its own types explicitly, so those
+ * never carry a vendor prefix (visible in the real Debian capture).
+ */
+function objectSpecName(hcldecPackage: string): string {
+  return `${hcldecPackage}.ObjectSpec`;
 }
 
-function nestedValue(spec: HclSpec, flavor: CtyGobFlavor): GoInterfaceValue {
-  return { concreteName: NAMES.object, type: objectSpecGo, value: objectValue(spec, flavor) };
+export interface SpecGobOptions {
+  /** The Go process the bytes come from: pass one to continue its id numbering. */
+  readonly space?: GobTypeSpace;
+  /** hcldec's package path in the receiving core (default {@link HCLDEC_PACKAGE}). */
+  readonly hcldecPackage?: string;
 }
 
-function nodeValue(node: HclSpecNode, flavor: CtyGobFlavor): GoInterfaceValue {
+interface Context {
+  readonly flavor: CtyGobFlavor;
+  readonly objectName: string;
+}
+
+function objectValue(spec: HclSpec, ctx: Context): GoValue {
+  return { entries: Object.entries(spec).map(([k, node]) => [k, nodeValue(node, ctx)] as const) };
+}
+
+function nestedValue(spec: HclSpec, ctx: Context): GoInterfaceValue {
+  return { concreteName: ctx.objectName, type: objectSpecGo, value: objectValue(spec, ctx) };
+}
+
+function nodeValue(node: HclSpecNode, ctx: Context): GoInterfaceValue {
+  const flavor = ctx.flavor;
   const iface = (type: GoType, value: GoValue): GoInterfaceValue => ({
     concreteName: NAMES[node.kind],
     type,
@@ -92,13 +117,13 @@ function nodeValue(node: HclSpecNode, flavor: CtyGobFlavor): GoInterfaceValue {
     case 'block':
       return iface(blockSpecGo, {
         TypeName: node.typeName,
-        Nested: nestedValue(node.nested, flavor),
+        Nested: nestedValue(node.nested, ctx),
         Required: node.required,
       });
     case 'blockList':
       return iface(blockListSpecGo, {
         TypeName: node.typeName,
-        Nested: nestedValue(node.nested, flavor),
+        Nested: nestedValue(node.nested, ctx),
         MinItems: node.minItems,
         MaxItems: node.maxItems,
       });
@@ -112,7 +137,7 @@ function nodeValue(node: HclSpecNode, flavor: CtyGobFlavor): GoInterfaceValue {
       return iface(blockObjectSpecGo, {
         TypeName: node.typeName,
         LabelNames: [...node.labelNames],
-        Nested: nestedValue(node.nested, flavor),
+        Nested: nestedValue(node.nested, ctx),
       });
   }
 }
@@ -123,15 +148,11 @@ function nodeValue(node: HclSpecNode, flavor: CtyGobFlavor): GoInterfaceValue {
  * the spec record's own order (insertion order), which for maps of up to 8 entries is one of
  * the orders Go produces (Go starts at a random slot and wraps around), and for the fixtures'
  * sample spec written as `{name, count, tags, disk}` gives the main vector.
- * `space` stands for the Go process; pass one to continue its id numbering.
  */
-export function encodeSpecGob(
-  spec: HclSpec,
-  flavor: CtyGobFlavor,
-  space: GobTypeSpace = new GobTypeSpace(),
-): Uint8Array {
+export function encodeSpecGob(spec: HclSpec, flavor: CtyGobFlavor, options: SpecGobOptions = {}): Uint8Array {
   assertHclSpec(spec);
-  return encodeGob(objectSpecGo, objectValue(spec, flavor), space);
+  const ctx: Context = { flavor, objectName: objectSpecName(options.hcldecPackage ?? HCLDEC_PACKAGE) };
+  return encodeGob(objectSpecGo, objectValue(spec, ctx), options.space ?? new GobTypeSpace());
 }
 
 function decodeError(message: string, path: string, cause?: unknown): SdkError {
@@ -191,7 +212,11 @@ function decodeObject(value: GobValue, path: string, depth: number): HclSpec {
 
 function decodeNested(struct: GobValueOf<'struct'>, path: string, depth: number): HclSpec {
   const nested = expect(struct.fields.get('Nested'), 'interface', 'Nested', path);
-  if (nested.name !== NAMES.object || nested.value === null) {
+  // Accept any package path: cores built with vendored hcl name the type with a longer one.
+  if (
+    !(nested.name === 'hcldec.ObjectSpec' || nested.name.endsWith('/hcldec.ObjectSpec')) ||
+    nested.value === null
+  ) {
     throw decodeError(`Nested must be an ObjectSpec, found ${JSON.stringify(nested.name)}`, path);
   }
   return decodeObject(nested.value, path, depth + 1);

@@ -3,5 +3,5 @@
  * protobuf (`--protobuf`, Packer ≥1.12).
  */
 export { assertHclSpec, hclSpecEquals, type HclSpec, type HclSpecNode } from './spec.js';
-export { encodeSpecGob, decodeSpecGob } from './gob.js';
+export { encodeSpecGob, decodeSpecGob, HCLDEC_PACKAGE, type SpecGobOptions } from './gob.js';
 export { encodeSpecProtobuf, decodeSpecProtobuf } from './protobuf.js';
