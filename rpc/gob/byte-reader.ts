@@ -4,9 +4,10 @@ import { SdkError } from '../../errors/index.js';
  * The failure every gob read raises. `truncated` tells an incremental reader that more bytes
  * may fix it; anything else is final.
  */
-export function gobDecodeError(message: string, offset: number, truncated = false): SdkError {
-  return new SdkError('PKR_ERR_GOB_DECODE', `gob: ${message} (at byte ${offset})`, {
-    details: { offset, truncated },
+export function gobDecodeError(message: string, offset?: number, truncated = false): SdkError {
+  const where = offset === undefined ? '' : ` (at byte ${offset})`;
+  return new SdkError('PKR_ERR_GOB_DECODE', `gob: ${message}${where}`, {
+    details: { offset: offset ?? null, truncated },
   });
 }
 

@@ -59,7 +59,7 @@ export class CommandFinishedReader {
   readonly #reader: GobChunkReader;
   #status: number | undefined;
 
-  constructor(options: GobChunkReaderOptions = { maxBufferedBytes: 64 * 1024 }) {
+  constructor(options: GobChunkReaderOptions = { maxBufferedBytes: 4096 }) {
     this.#reader = new GobChunkReader(options);
   }
 

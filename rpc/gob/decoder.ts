@@ -16,6 +16,7 @@ const MAX_TYPE_ID = 0x7fffffff;
 /** Go refuses longer interface type names (decode.go decodeInterface). */
 const MAX_NAME_LENGTH = 1024;
 const ID = BASIC_TYPE_IDS;
+const utf8 = new TextDecoder();
 
 /**
  * One gob.Decoder over a complete byte stream. Like Go's decoder it reads a message at a time
@@ -32,6 +33,8 @@ export class GobStreamDecoder {
   readonly #types = new Map<number, WireType>();
   #next = 0; // where the next message starts
   #msg: ByteReader;
+  #typesEnd = 0; // end of the type-definition messages read between values
+  #typesAtEnd: ReadonlyMap<number, WireType> = new Map();
 
   constructor(input: Uint8Array, options: GobDecoderOptions = {}) {
     this.#input = input;
@@ -48,6 +51,19 @@ export class GobStreamDecoder {
   /** Bytes consumed so far (the end of the last message read). */
   get offset(): number {
     return this.#next;
+  }
+
+  /**
+   * Where the type-definition messages read since the last complete value end: an incremental
+   * reader can keep the types and drop those bytes even when the value itself is incomplete.
+   */
+  get typesEnd(): number {
+    return this.#typesEnd;
+  }
+
+  /** The type definitions as they stood at {@link typesEnd}. */
+  get typesAtTypesEnd(): ReadonlyMap<number, WireType> {
+    return this.#typesAtEnd;
   }
 
   /** True when every byte has been consumed. */
@@ -95,6 +111,10 @@ export class GobStreamDecoder {
         throw gobDecodeError(`type id ${id} out of range`, at);
       if (id >= 0n) return Number(id);
       this.#recvType(Number(-id), at);
+      if (!inInterface && this.#msg.remaining === 0) {
+        this.#typesEnd = this.#next;
+        this.#typesAtEnd = new Map(this.#types);
+      }
       if (this.#msg.remaining > 0) {
         if (!inInterface) throw gobDecodeError('extra data after a type definition', this.#msg.pos);
         // Inside an interface value the rest of the buffer starts with the byte count of the
@@ -220,7 +240,7 @@ export class GobStreamDecoder {
     const at = this.#msg.pos;
     const length = this.#msg.uintNumber('interface name length');
     if (length > MAX_NAME_LENGTH) throw gobDecodeError(`interface name of ${length} bytes`, at);
-    const name = new TextDecoder().decode(this.#msg.take(length, 'interface name'));
+    const name = utf8.decode(this.#msg.take(length, 'interface name'));
     if (name === '') return { kind: 'interface', name: '', value: null };
     const id = this.#typeSequence(true);
     // The byte count of the value is there so a decoder can skip it; Go ignores it, and after

@@ -26,6 +26,7 @@ export class GobChunkReader {
   #pending: Uint8Array = new Uint8Array(0);
   #types: ReadonlyMap<number, WireType> = new Map();
   #received = 0;
+  #triedThrough = 0; // complete-message bytes already known not to finish a value
 
   constructor(options: GobChunkReaderOptions = {}) {
     this.#maxBuffered = options.maxBufferedBytes ?? 1 << 20;
@@ -41,7 +42,8 @@ export class GobChunkReader {
     merged.set(chunk, this.#pending.length);
     this.#pending = merged;
     const out: GobValue[] = [];
-    for (;;) {
+    // Decoding again only when a message completed keeps the work linear in messages, not chunks.
+    while (this.#completeMessagesEnd() > this.#triedThrough) {
       const decoder = new GobStreamDecoder(this.#pending, {
         types: this.#types,
         ...(this.#maxDepth === undefined ? {} : { maxDepth: this.#maxDepth }),
@@ -52,10 +54,20 @@ export class GobChunkReader {
       } catch (err) {
         if (!isTruncation(err)) throw err;
       }
-      if (value === undefined) break;
+      if (value === undefined) {
+        // Incomplete: keep the type definitions read so far and drop their bytes.
+        this.#triedThrough = this.#completeMessagesEnd();
+        if (decoder.typesEnd > 0) {
+          this.#types = decoder.typesAtTypesEnd;
+          this.#pending = this.#pending.slice(decoder.typesEnd);
+          this.#triedThrough -= decoder.typesEnd;
+        }
+        break;
+      }
       out.push(value);
       this.#types = new Map(decoder.types);
       this.#pending = this.#pending.slice(decoder.offset);
+      this.#triedThrough = 0;
     }
     if (this.#pending.length > this.#maxBuffered) {
       throw new SdkError(
@@ -67,6 +79,29 @@ export class GobChunkReader {
       );
     }
     return out;
+  }
+
+  /** The end of the last complete message in the buffer (0 when none is complete). */
+  #completeMessagesEnd(): number {
+    let at = 0;
+    for (;;) {
+      let length = 0;
+      let pos = at;
+      const first = this.#pending[pos];
+      if (first === undefined) return at;
+      pos++;
+      if (first < 0x80) {
+        length = first;
+      } else {
+        const n = 256 - first;
+        if (n > 8) return Number.MAX_SAFE_INTEGER; // malformed: let the decoder report it
+        if (pos + n > this.#pending.length) return at;
+        for (let i = 0; i < n; i++) length = length * 256 + this.#pending[pos + i]!;
+        pos += n;
+      }
+      if (pos + length > this.#pending.length) return at;
+      at = pos + length;
+    }
   }
 
   /** True when bytes are buffered that do not yet form a complete value. */

@@ -61,7 +61,7 @@ export function expectGobKind<K extends GobValue['kind']>(
   what: string,
 ): GobValueOf<K> {
   if (!value || value.kind !== kind)
-    throw gobDecodeError(`${what}: expected ${kind}, found ${describe(value)}`, 0);
+    throw gobDecodeError(`${what}: expected ${kind}, found ${describe(value)}`);
   return value as GobValueOf<K>;
 }
 
@@ -70,10 +70,10 @@ export function gobFieldInt(struct: GobValueOf<'struct'>, field: string): number
   const value = struct.fields.get(field);
   if (value === undefined) return 0;
   if (value.kind !== 'int' && value.kind !== 'uint') {
-    throw gobDecodeError(`field ${field}: expected an integer, found ${value.kind}`, 0);
+    throw gobDecodeError(`field ${field}: expected an integer, found ${value.kind}`);
   }
   if (value.value > BigInt(Number.MAX_SAFE_INTEGER) || value.value < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw gobDecodeError(`field ${field}: ${value.value} does not fit a JS number`, 0);
+    throw gobDecodeError(`field ${field}: ${value.value} does not fit a JS number`);
   }
   return Number(value.value);
 }
