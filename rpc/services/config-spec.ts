@@ -11,14 +11,20 @@ const protoSpecs = new WeakMap<TSchema, Uint8Array>();
 /**
  * A component's ConfigSpec as core asked for it (protocol §5.4): protobuf `Spec` when started
  * with `--protobuf`, else gob of an `hcldec.ObjectSpec` in Packer 1.6.6's layout (which every
- * later gob decoder reads too). Computed once per schema.
+ * later gob decoder reads too), nested blocks named after the core's own hcldec package path.
+ * Computed once per schema (one process serves one core).
  */
-export function encodeSpec(schema: TSchema, ctx: Pick<ServiceContext, 'protobuf'>): Uint8Array {
+export function encodeSpec(
+  schema: TSchema,
+  ctx: Pick<ServiceContext, 'protobuf' | 'hcldecPackage'>,
+): Uint8Array {
   const cache = ctx.protobuf ? protoSpecs : gobSpecs;
   let bytes = cache.get(schema);
   if (!bytes) {
     const spec = schemaToHclSpec(schema);
-    bytes = ctx.protobuf ? encodeSpecProtobuf(spec) : encodeSpecGob(spec, 'packer166');
+    bytes = ctx.protobuf
+      ? encodeSpecProtobuf(spec)
+      : encodeSpecGob(spec, 'packer166', ctx.hcldecPackage ? { hcldecPackage: ctx.hcldecPackage } : {});
     cache.set(schema, bytes);
   }
   return bytes;
@@ -33,7 +39,10 @@ export function configSpecReply(
 }
 
 /** A data source's OutputSpec: the same encoding as a ConfigSpec. */
-export function encodeOutputSpec(schema: TSchema, ctx: Pick<ServiceContext, 'protobuf'>): Uint8Array {
+export function encodeOutputSpec(
+  schema: TSchema,
+  ctx: Pick<ServiceContext, 'protobuf' | 'hcldecPackage'>,
+): Uint8Array {
   return encodeSpec(schema, ctx);
 }
 
