@@ -63,4 +63,9 @@ export interface Communicator {
     exclude?: readonly string[],
     options?: CommunicatorCallOptions,
   ): Promise<void>;
+  /**
+   * Releases the connection (if any). Optional: communicators served over RPC have nothing
+   * to release. StepConnect calls it in its cleanup; calling it twice is harmless.
+   */
+  close?(): Promise<void>;
 }
