@@ -115,7 +115,8 @@ export function throwUnlessDone(outcome: Outcome): void {
     case 'failed':
       throw asError(outcome.error);
     case 'cancelled':
-      throw new SdkError('PKR_ERR_BUILD_FAILED', 'Build was cancelled.', { cause: outcome.error });
+      // The Go SDK's wording; the reason (Cancel, a dropped connection) is in the plugin's log.
+      throw new SdkError('PKR_ERR_CANCELLED', 'Build was cancelled.');
     case 'halted':
       if (outcome.error !== undefined) throw asError(outcome.error);
       throw new SdkError(
