@@ -79,7 +79,7 @@ export function renderGeneratedData<S extends TObject>(
   data: Readonly<Record<string, unknown>>,
 ): Static<S> {
   if (!JSON.stringify(prepared.config).includes('{{')) return prepared.config;
-  const { value, problems } = prepared.render(prepared.config as Record<string, unknown>, {
+  const { value, problems } = prepared.render(prepared.config, {
     common: prepared.common,
     schema,
     data: { ...data },
@@ -91,5 +91,5 @@ export function renderGeneratedData<S extends TObject>(
       { details: { problems } },
     );
   }
-  return value as Static<S>;
+  return value;
 }
