@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { tryParseDuration, nsToMs } from '../../config/duration.js';
 import type { ConfigProblem } from '../../config/problem.js';
 import { validateAgainst } from '../../config/validate.js';
@@ -281,7 +280,6 @@ async function checkKey(
   problem: (path: string, message: string) => void,
 ): Promise<boolean> {
   try {
-    if ('path' in source) await readFile(expandHome(source.path));
     await loadPrivateKey(source);
     return true;
   } catch (err) {
