@@ -151,6 +151,7 @@ export abstract class HostCommunicator implements Communicator {
     options: CommunicatorCallOptions = {},
   ): Promise<void> {
     throwIfAborted(options.signal);
+    await this.#requireDirectory(dst, dst, 'PKR_ERR_COMM_LOCAL_PATH');
     const source = await this.hostPath(src);
     const tree = await readLocalTree(source, {
       exclude: createExcludeMatcher(exclude),
@@ -164,7 +165,6 @@ export abstract class HostCommunicator implements Communicator {
           })
         : err;
     });
-    await this.#requireDirectory(dst, dst, 'PKR_ERR_COMM_LOCAL_PATH');
     const root = copyRoot(dst, src, 'local');
     await copyTree(tree, root, root, options.signal);
   }

@@ -66,7 +66,12 @@ export async function readLocalTree(root: string, options: ReadTreeOptions = {})
     for (const entry of entries) {
       const childRel = relativePath === '' ? entry.name : `${relativePath}/${entry.name}`;
       let childPath = path.join(dirPath, entry.name);
-      if (entry.isSymbolicLink()) childPath = await resolveLink(childPath).catch(() => brokenLink(childPath));
+      if (entry.isSymbolicLink()) {
+        childPath = await resolveLink(childPath).catch((err: unknown) => {
+          if (err instanceof SdkError) throw err;
+          return brokenLink(childPath);
+        });
+      }
       const childStats = await statOrThrow(childPath, path.join(dirPath, entry.name));
       const isDir = childStats.isDirectory();
       if (options.exclude?.(childRel, isDir)) continue;
