@@ -34,8 +34,8 @@ export class Collect extends Writable {
 
 /**
  * A Readable of `total` pseudo-random bytes made on demand (never held at once), with the
- * SHA-256 of what it produced and a count of bytes pulled so far. `failAt` makes it error
- * once that many bytes were produced.
+ * SHA-256 of what it produced and a count of bytes pulled so far (it only produces when
+ * read: backpressure holds it). `failAt` makes it error once that many bytes were produced.
  */
 export function generatedStream(
   total: number,
@@ -64,6 +64,7 @@ export function generatedStream(
       const chunk = Buffer.from(block.subarray(0, n));
       hash.update(chunk);
       produced += n;
+      options.onProduced?.(produced);
       this.push(chunk);
     },
   });
