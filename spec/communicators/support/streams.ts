@@ -39,7 +39,7 @@ export class Collect extends Writable {
  */
 export function generatedStream(
   total: number,
-  options: { chunk?: number; failAt?: number; seed?: number } = {},
+  options: { chunk?: number; failAt?: number; seed?: number; onProduced?: (produced: number) => void } = {},
 ) {
   const chunkSize = options.chunk ?? 256 * 1024;
   const hash = createHash('sha256');
