@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import { errorCodes, type ErrorCode } from './codes.js';
 
 export interface SdkErrorOptions {
@@ -42,7 +41,7 @@ export function describeError(err: unknown): string {
   for (let current: unknown = err; current !== undefined && current !== null && !seen.has(current);) {
     seen.add(current);
     if (!(current instanceof Error)) {
-      const text = typeof current === 'string' ? current : inspect(current, { breakLength: Infinity });
+      const text = typeof current === 'string' ? current : safeJson(current);
       line = line === '' ? text : `${line}: ${text}`;
       break;
     }
@@ -56,4 +55,14 @@ export function describeError(err: unknown): string {
 /** `value` if it is an Error, otherwise an Error describing it (for throw sites that need one). */
 export function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(describeError(value));
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return (
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? String(value)
+    );
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

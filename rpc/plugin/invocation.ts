@@ -1,5 +1,4 @@
 import { basename } from 'node:path';
-import { isSea } from 'node:sea';
 import { COMPONENT_KINDS, INVOKED_AS_ENV, type ComponentKind } from './constants.js';
 
 /** How core asked this process to run (protocol §1.4, §1.5). */
@@ -52,9 +51,9 @@ export function invokedName(
 ): string {
   const fromEnv = env[INVOKED_AS_ENV];
   if (fromEnv) return fromEnv;
-  // A single executable's argv[1] is its resolved path; argv0 keeps the (symlink) name core used.
-  if (isSea()) return process.argv0;
+  // A Node single executable repeats its resolved path as argv[1]; argv0 keeps the (symlink)
+  // name core used. (Checked by argv rather than node:sea, which costs start-up time.)
   const script = argv[1];
-  if (script !== undefined && !script.startsWith('-')) return script;
+  if (script !== undefined && script !== process.execPath && !script.startsWith('-')) return script;
   return process.argv0;
 }
