@@ -10,6 +10,13 @@
 export * from './engine/index.js';
 export * from './components/index.js';
 export {
+  stepProvision,
+  StepProvision,
+  provisionHookData,
+  type ProvisionConnection,
+  type StepProvisionOptions,
+} from './steps/step-provision.js';
+export {
   PluginSet,
   serve,
   DEFAULT_NAME,

@@ -16,26 +16,34 @@ function scratch(): string {
   return workDir;
 }
 
+/** A file under examples/ (example plugins import the built package, so `make build` first). */
+export function examplePath(relative: string): string {
+  return fileURLToPath(new URL(`../../examples/${relative}`, import.meta.url));
+}
+
 /** A plugin fixture under spec/fixtures/plugins/. */
 export function fixturePlugin(name: string): string {
   return fileURLToPath(new URL(`../fixtures/plugins/${name}.ts`, import.meta.url));
 }
 
 /**
- * Bundles a TypeScript plugin entry into one ESM file, as the packaging CLI does, once per
- * run. Real Packer then runs it through a launcher, like any installed plugin.
+ * Bundles a TypeScript plugin entry into ESM (entry plus lazily loaded chunks), as the
+ * packaging CLI does, once per run. Real Packer then runs it through a launcher, like any installed plugin.
  */
 export function bundlePlugin(entry: string): Promise<string> {
   let bundle = bundles.get(entry);
   if (!bundle) {
-    const outfile = join(scratch(), `${basename(entry, '.ts')}-${bundles.size}.mjs`);
+    const outdir = join(scratch(), `${basename(entry, '.ts')}-${bundles.size}`);
+    const outfile = join(outdir, `${basename(entry, '.ts')}.js`);
     bundle = build({
       entryPoints: [entry],
       bundle: true,
+      // Code splitting keeps lazily imported components out of the start-up path.
+      splitting: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      outfile,
+      outdir,
       // ssh2's optional native add-ons are not needed (it falls back to pure JS).
       loader: { '.node': 'empty' },
       banner: {
