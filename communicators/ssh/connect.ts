@@ -59,6 +59,7 @@ export async function connectSsh(
   const retryDelayMs = wait.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
   const target = `${options.host}:${options.port ?? 22}`;
 
+  const startedAt = clock.now();
   // The deadline aborts whatever attempt or pause is under way.
   const deadline = new AbortController();
   const stopDeadline = new AbortController();
@@ -110,6 +111,7 @@ export async function connectSsh(
         if (wait.signal?.aborted) throw abortReason(wait.signal);
         throw timedOut();
       }
+      if (timeoutMs > 0 && clock.now() - startedAt >= timeoutMs) throw timedOut();
     }
   } finally {
     stopDeadline.abort();

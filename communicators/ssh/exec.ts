@@ -25,15 +25,42 @@ const PTY: PseudoTtyOptions = {
   > as TerminalModes,
 };
 
-/** Opens an exec channel; rejects with ssh2's error (the caller decides whether to retry). */
-export function openExec(client: Client, command: string, settings: ExecSettings): Promise<ClientChannel> {
+/** What the server reported about a command's end (filled in as it arrives). */
+export interface ExitRecord {
+  status?: number;
+  signal?: string;
+}
+
+/** An exec channel and the exit record ssh2 fills in for it. */
+export interface ExecChannel {
+  channel: ClientChannel;
+  exit: ExitRecord;
+}
+
+/**
+ * Opens an exec channel; rejects with ssh2's error (the caller decides whether to retry).
+ * The exit listener is attached inside ssh2's callback: a command that ends at once sends
+ * exit-status in the same read as the exec confirmation, before any awaiting code runs.
+ */
+export function openExec(client: Client, command: string, settings: ExecSettings): Promise<ExecChannel> {
   // `agentForward` is a documented ssh2 exec option missing from its type declarations.
   const options: ExecOptions & { agentForward?: boolean } = {};
   if (settings.pty) options.pty = PTY;
   if (settings.agentForward) options.agentForward = true;
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command, options, (err, channel) => (err ? reject(err) : resolve(channel)));
+      client.exec(command, options, (err, channel) => {
+        if (err) {
+          reject(err);
+          return;
+        }
+        const exit: ExitRecord = {};
+        channel.on('exit', (code: number | null, signalName?: string) => {
+          if (typeof code === 'number') exit.status = code;
+          else if (typeof signalName === 'string') exit.signal = signalName;
+        });
+        resolve({ channel, exit });
+      });
     } catch (err) {
       // ssh2 throws synchronously when the socket is already gone.
       reject(err instanceof Error ? err : new Error(String(err)));
@@ -54,15 +81,10 @@ export function isAgentForwardRefusal(err: unknown): boolean {
  * with the cancellation error.
  */
 export function runOnChannel(
-  channel: ClientChannel,
+  { channel, exit }: ExecChannel,
   cmd: RemoteCommand,
   signal?: AbortSignal,
 ): StartedCommand {
-  let status: number | undefined;
-  channel.on('exit', (code: number | null, signalName?: string) => {
-    if (typeof code === 'number') status = code;
-    else if (typeof signalName === 'string') status = signalExitStatus(signalName);
-  });
   if (cmd.stdin) {
     cmd.stdin.pipe(channel);
     cmd.stdin.once('error', () => channel.end());
@@ -89,7 +111,9 @@ export function runOnChannel(
       if (cmd.stdin) cmd.stdin.unpipe(channel);
       void delivered.then(() => {
         if (cancelled) reject(abortReason(signal));
-        else resolve(status ?? EXIT_STATUS_DISCONNECTED);
+        else if (exit.status !== undefined) resolve(exit.status);
+        else if (exit.signal !== undefined) resolve(signalExitStatus(exit.signal));
+        else resolve(EXIT_STATUS_DISCONNECTED);
       });
     });
   });

@@ -9,15 +9,18 @@ import type { SshProxyOptions } from './options.js';
  */
 export function connectTcp(host: string, port: number, signal?: AbortSignal): Promise<net.Socket> {
   return new Promise<net.Socket>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(cancelled(signal));
+      return;
+    }
     const socket = net.connect({ host, port });
+    let stopListening = (): void => undefined;
     const fail = (err: unknown): void => {
-      dispose();
+      stopListening();
       socket.destroy();
       reject(
         signal?.aborted
-          ? signal.reason instanceof Error
-            ? signal.reason
-            : new Error('cancelled')
+          ? cancelled(signal)
           : new SdkError(
               'PKR_ERR_SSH_CONNECT',
               `cannot connect to ${host}:${port}: ${(err as Error).message}`,
@@ -28,15 +31,20 @@ export function connectTcp(host: string, port: number, signal?: AbortSignal): Pr
             ),
       );
     };
-    const dispose = onAbort(signal, () => fail(signal?.reason));
-    socket.once('error', fail);
+    // Registered first: a late connect error after a cancellation must not go unhandled.
+    socket.on('error', fail);
+    stopListening = onAbort(signal, () => fail(signal?.reason));
     socket.once('connect', () => {
-      dispose();
+      stopListening();
       socket.off('error', fail);
       socket.setNoDelay(true);
       resolve(socket);
     });
   });
+}
+
+function cancelled(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('cancelled');
 }
 
 /**
@@ -59,7 +67,7 @@ export async function connectThroughProxy(
     return socket;
   } catch (err) {
     socket.destroy();
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('cancelled');
+    if (signal?.aborted) throw cancelled(signal);
     if (err instanceof SdkError) throw err;
     throw new SdkError(
       'PKR_ERR_SSH_PROXY',

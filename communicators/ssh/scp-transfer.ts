@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { chmod, mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { ClientChannel } from 'ssh2';
 import { abortReason } from '../../engine/clock.js';
 import { SdkError } from '../../errors/index.js';
 import type { FileInfo } from '../communicator.js';
@@ -12,6 +11,7 @@ import type { ExcludeMatcher } from '../shared/exclude.js';
 import type { LocalDirNode, LocalFileNode } from '../shared/local-tree.js';
 import { shellQuote } from '../shared/shell-quote.js';
 import { copyToWritable } from '../shared/stream-copy.js';
+import type { ExecChannel } from './exec.js';
 import { dirRecord, fileRecord, parseRecord, SCP_END, SCP_OK, timesRecord } from './scp-protocol.js';
 import { spoolToTempFile } from './spool.js';
 import { StreamReader } from './stream-reader.js';
@@ -19,7 +19,7 @@ import { StreamReader } from './stream-reader.js';
 /** What the SCP functions need from the communicator. */
 export interface ScpContext {
   /** Starts a command on an exec channel (no pty). */
-  exec(command: string): Promise<ClientChannel>;
+  exec(command: string): Promise<ExecChannel>;
   /** Runs a command and resolves with its exit status (best-effort cleanup). */
   run(command: string): Promise<number>;
   signal?: AbortSignal;
@@ -290,14 +290,10 @@ async function scpSession(
   onFailure?: () => Promise<void>,
 ): Promise<void> {
   if (ctx.signal?.aborted) throw abortReason(ctx.signal);
-  const channel = await ctx.exec(command);
+  const { channel, exit } = await ctx.exec(command);
   let stderr = '';
   channel.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-8192);
-  });
-  let status: number | undefined;
-  channel.on('exit', (code: number | null) => {
-    if (typeof code === 'number') status = code;
   });
   let closed = false;
   const closedPromise = new Promise<void>((resolve) =>
@@ -332,15 +328,14 @@ async function scpSession(
     channel.end();
     void reader.drain();
     await closedPromise;
-    if (status !== 0 && status !== undefined)
-      throw new Error(lastLine(stderr) || `scp exited with ${status}`);
-    if (status === undefined) throw new Error('the connection dropped before scp finished');
+    if (exit.status === undefined) throw new Error('the connection dropped before scp finished');
+    if (exit.status !== 0) throw new Error(lastLine(stderr) || `scp exited with ${exit.status}`);
   } catch (err) {
     channel.close();
     void reader.drain();
     await closedPromise;
     await onFailure?.();
-    throw scpError(err, shown, verb, status, stderr, ctx.signal);
+    throw scpError(err, shown, verb, exit.status, stderr, ctx.signal);
   } finally {
     stopListening();
   }

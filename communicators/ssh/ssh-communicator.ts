@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { Readable, Writable } from 'node:stream';
-import type { ClientChannel } from 'ssh2';
+import { Writable, type Readable } from 'node:stream';
 import { abortReason } from '../../engine/clock.js';
 import { SdkError } from '../../errors/index.js';
 import type {
@@ -15,7 +14,7 @@ import { copiesDirectoryItself, copyRoot } from '../shared/dir-target.js';
 import { createExcludeMatcher } from '../shared/exclude.js';
 import { readLocalTree } from '../shared/local-tree.js';
 import { dialSsh, type PreparedSsh, type SshConnection } from './dial.js';
-import { commandRefused, isAgentForwardRefusal, openExec, runOnChannel } from './exec.js';
+import { commandRefused, isAgentForwardRefusal, openExec, runOnChannel, type ExecChannel } from './exec.js';
 import type { HostKeyInfo } from './host-key.js';
 import { scpDownload, scpDownloadTree, scpUpload, scpUploadTree, type ScpContext } from './scp-transfer.js';
 import { sftpDownload, sftpDownloadTree, sftpUpload, sftpUploadTree, withSftp } from './sftp-transfer.js';
@@ -147,11 +146,15 @@ export class SshCommunicator implements Communicator {
     command: string,
     options: CommunicatorCallOptions = {},
   ): Promise<{ status: number; output: string }> {
-    const channel = await this.#exec(command, false, options.signal);
+    const exec = await this.#exec(command, false, options.signal);
     let output = '';
-    channel.on('data', (c: Buffer) => (output += c.toString()));
-    channel.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const { exited } = runOnChannel(channel, { command }, options.signal);
+    const collect = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        output += chunk.toString();
+        done();
+      },
+    });
+    const { exited } = runOnChannel(exec, { command, stdout: collect, stderr: collect }, options.signal);
     return { status: await exited, output };
   }
 
@@ -168,7 +171,7 @@ export class SshCommunicator implements Communicator {
   }
 
   /** Opens an exec channel, reconnecting once if the connection had dropped. */
-  async #exec(command: string, pty: boolean, signal: AbortSignal | undefined): Promise<ClientChannel> {
+  async #exec(command: string, pty: boolean, signal: AbortSignal | undefined): Promise<ExecChannel> {
     for (let attempt = 0; ; attempt++) {
       const conn = await this.#live(signal);
       try {
