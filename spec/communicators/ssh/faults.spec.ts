@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import ssh2 from 'ssh2';
-import type { Connection, ServerChannel } from 'ssh2';
 import { EXIT_STATUS_DISCONNECTED } from '../../../communicators/communicator.js';
 import { connectSsh, type SshWaitOptions } from '../../../communicators/ssh/connect.js';
 import { generateOpenSshKeyPair } from '../../../communicators/ssh/key-pair.js';
@@ -11,74 +9,10 @@ import type { SshCommunicator } from '../../../communicators/ssh/ssh-communicato
 import { isSdkError, type ErrorCode } from '../../../errors/index.js';
 import { createManualClock } from '../../../testing/manual-clock.js';
 import { freePort } from '../../support/sshd.js';
+import { startFakeServer, type FakeServer } from '../support/fake-server.js';
 import { Collect, generatedStream } from '../support/streams.js';
 
 const MiB = 1024 * 1024;
-
-type ExecHandler = (stream: ServerChannel, command: string, socket: net.Socket) => void;
-
-interface FakeServer {
-  port: number;
-  /** TCP connections accepted so far. */
-  connections: number;
-  close(): Promise<void>;
-}
-
-/**
- * ssh2's in-process server behind our own TCP listener (so a spec can kill or freeze the raw
- * socket). Accepts password "pw" (and keyboard-interactive answering "pw") unless `auth`
- * says otherwise; exec requests go to `onExec`.
- */
-async function startFakeServer(options: {
-  hostKey: string;
-  onExec?: ExecHandler;
-  methods?: ('password' | 'keyboard-interactive')[];
-}): Promise<FakeServer> {
-  const sockets = new Set<net.Socket>();
-  const state = { connections: 0 };
-  const methods = options.methods ?? ['password', 'keyboard-interactive'];
-  const server = new ssh2.Server({ hostKeys: [options.hostKey] }, () => undefined);
-  const tcp = net.createServer((socket) => {
-    state.connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    server.injectSocket(socket);
-  });
-  server.on('connection', (client: Connection) => {
-    const socket = [...sockets].at(-1)!;
-    client.on('error', () => undefined);
-    client.on('authentication', (ctx) => {
-      if (ctx.method === 'password' && methods.includes('password') && ctx.password === 'pw')
-        return ctx.accept();
-      if (ctx.method === 'keyboard-interactive' && methods.includes('keyboard-interactive')) {
-        ctx.prompt([{ prompt: 'Password: ', echo: false }], 'login', 'answer please', (answers) =>
-          answers[0] === 'pw' ? ctx.accept() : ctx.reject(methods),
-        );
-        return;
-      }
-      ctx.reject(methods);
-    });
-    client.on('session', (accept) => {
-      const session = accept();
-      session.on('exec', (acceptExec, _reject, info) => {
-        const stream = acceptExec();
-        options.onExec?.(stream, info.command, socket);
-      });
-    });
-  });
-  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (tcp.address() as net.AddressInfo).port,
-    get connections() {
-      return state.connections;
-    },
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => tcp.close(() => resolve()));
-    },
-  };
-}
 
 async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<Error> {
   try {
