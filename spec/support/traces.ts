@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 
-/** Root of the shared reference fixtures (recorded from real Go peers). */
-export const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
+/**
+ * The wire fixtures recorded from real Go peers (gob and protobuf vectors, msgpack RPC
+ * vectors, Packer 1.6.6 traces), vendored in spec/fixtures/wire so a clone tests on its own.
+ */
+export const FIXTURES = new URL('../fixtures/wire/', import.meta.url);
 
 export function fixturePath(relative: string): string {
   return new URL(relative, FIXTURES).pathname;

@@ -15,8 +15,9 @@ import {
   parseCtyType,
 } from '../../../rpc/cty/index.js';
 import { arbCtyType, arbTypedValue } from './arbitraries.js';
+import { FIXTURES } from '../../support/traces.js';
 
-const TRACES = new URL('../../../../shared/fixtures/packer-1.6.6-traces/hcl2-template/', import.meta.url);
+const TRACES = new URL('packer-1.6.6-traces/hcl2-template/', FIXTURES);
 
 /** Every cty JSON document core sent in a trace: the bin payloads starting with {"value". */
 function traceDocuments(file: string): Buffer[] {

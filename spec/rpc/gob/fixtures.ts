@@ -8,8 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { CtyType, CtyValue } from '../../../rpc/cty/index.js';
 import { cty, ctyNumber, ctyVal, parseCtyType } from '../../../rpc/cty/index.js';
 import type { HclSpec, HclSpecNode } from '../../../rpc/hclspec/index.js';
+import { FIXTURES } from '../../support/traces.js';
 
-const FIXTURES = new URL('../../../../shared/fixtures/', import.meta.url);
 export const GOB_DIR = new URL('configspec-gob/', FIXTURES);
 export const PROTOBUF_DIR = new URL('configspec-protobuf/', FIXTURES);
 

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { FIXTURES } from '../../../support/traces.js';
 
 export type Direction = 'core->plugin' | 'plugin->core';
 
-const TRACES = fileURLToPath(new URL('../../../../../shared/fixtures/packer-1.6.6-traces/', import.meta.url));
+const TRACES = fileURLToPath(new URL('packer-1.6.6-traces/', FIXTURES));
 
 /** Path of a trace file, e.g. `tracePath('json-template/packer-builder-tapnull.jsonl')`. */
 export function tracePath(name: string): string {
