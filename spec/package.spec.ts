@@ -26,7 +26,9 @@ describe('package', () => {
   it('maps every public subpath to a source entry, in exports and in tsconfig paths alike', () => {
     const paths = tsconfig.compilerOptions.paths;
     const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json');
-    expect(Object.keys(paths).sort()).to.deep.equal(subpaths.map((s) => `packer-plugin-sdk${s.slice(1)}`).sort());
+    expect(Object.keys(paths).sort()).to.deep.equal(
+      subpaths.map((s) => `packer-plugin-sdk${s.slice(1)}`).sort(),
+    );
     for (const subpath of subpaths) {
       const target = pkg.exports[subpath] as { import: string };
       const source = paths[`packer-plugin-sdk${subpath.slice(1)}`]![0]!;

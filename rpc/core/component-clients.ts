@@ -1,7 +1,6 @@
 import type { Artifact } from '../../packer/artifact.js';
 import type { Ui } from '../../packer/ui.js';
-import type {
-  RpcClient} from '../netrpc/index.js';
+import type { RpcClient } from '../netrpc/index.js';
 import {
   asArray,
   asBool,
