@@ -169,6 +169,18 @@ describe('rpc/services/builder (over a real socket, TS core side)', function () 
     expect(readFileSync(marker, 'utf8')).to.equal('maybe-wait\nannounce\n');
   });
 
+  it('masks the values Packer lists as sensitive in everything the plugin says', async () => {
+    const builder = await CoreBuilderClient.connect(await startFixture('contract', START));
+    // Packer ≥ 1.7 sends packer_sensitive_variables with the values to hide.
+    await builder.prepare([
+      { message: 'token is s3cr3t-value', tags: ['s3cr3t-value'] },
+      { packer_sensitive_variables: ['s3cr3t-value'] },
+    ]);
+    const ui = new MockUi();
+    await builder.run(ui);
+    expect(ui.lines.slice(0, 2)).to.deep.equal(['token is <sensitive>', 'tags: <sensitive>']);
+  });
+
   it('survives Cancel before Run (Go 1.6.6 would panic)', async () => {
     const builder = await CoreBuilderClient.connect(await startFixture('contract', START));
     await builder.cancel();
