@@ -17,6 +17,8 @@ export function sftpCode(err: unknown): number | undefined {
 // small enough to bound memory whatever the file size.
 const MAX_WRITE_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 const MAX_READS_IN_FLIGHT = 16;
+// OpenSSH's sftp-server takes writes of up to 261120 bytes (limits@openssh.com).
+const WRITE_PIECE = 255 * 1024;
 // OpenSSH's sftp-server announces 261120 bytes as its largest read (limits@openssh.com).
 const READ_SIZE = 255 * 1024;
 
@@ -118,18 +120,23 @@ export class SftpSession {
     };
     for await (const chunk of source) {
       if (this.#signal?.aborted) throw abortReason(this.#signal);
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      if (buf.length === 0) continue;
-      await waitUntil(() => inFlight + buf.length <= MAX_WRITE_BYTES_IN_FLIGHT || inFlight === 0);
+      const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      // One request per piece: a piece over the server's limit would make ssh2 send the rest
+      // only after the first part's answer.
+      for (let offset = 0; offset < data.length; offset += WRITE_PIECE) {
+        const buf = data.subarray(offset, offset + WRITE_PIECE);
+        await waitUntil(() => inFlight + buf.length <= MAX_WRITE_BYTES_IN_FLIGHT || inFlight === 0);
+        if (state.failure !== undefined) break;
+        inFlight += buf.length;
+        // ssh2 copies the data into its packet at once, so `buf` may be reused by the source.
+        this.#sftp.write(handle, buf, 0, buf.length, position, (err) => {
+          inFlight -= buf.length;
+          if (err && state.failure === undefined) state.failure = err;
+          settle();
+        });
+        position += buf.length;
+      }
       if (state.failure !== undefined) break;
-      inFlight += buf.length;
-      // ssh2 copies the data into its packet at once, so `buf` may be reused by the source.
-      this.#sftp.write(handle, buf, 0, buf.length, position, (err) => {
-        inFlight -= buf.length;
-        if (err && state.failure === undefined) state.failure = err;
-        settle();
-      });
-      position += buf.length;
     }
     await waitUntil(() => inFlight === 0);
     if (state.failure !== undefined) throw state.failure;
