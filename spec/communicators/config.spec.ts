@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CommunicatorConfigSchema, communicatorConfigProperties } from '../../communicators/config/schema.js';
@@ -42,6 +42,16 @@ describe('communicators/config', () => {
         const s = schema as { description?: unknown; default?: unknown };
         expect(s.description, name).to.be.a('string').and.not.equal('');
         expect(s.default, name).to.not.equal(undefined);
+      }
+    });
+
+    it('is documented field by field in docs/communicators.md', async () => {
+      const doc = await readFile(new URL('../../docs/communicators.md', import.meta.url), 'utf8');
+      const table = doc.slice(doc.indexOf('## Configuration'));
+      for (const [name, schema] of Object.entries(communicatorConfigProperties)) {
+        const row = new RegExp(`^\\|\\s*\`${name}\`\\s*\\|.*\\|`, 'm').exec(table);
+        expect(row, name).to.not.equal(null);
+        expect(row![0], name).to.include(`\`${JSON.stringify((schema as { default: unknown }).default)}\``);
       }
     });
 
