@@ -27,6 +27,7 @@ describe('rpc/services/builder (over a real socket, TS core side)', function () 
         'crash',
         'disk',
         'fail_with',
+        'legacy_option',
         'marker_file',
         'message',
         'provision',
