@@ -16,12 +16,26 @@ export interface FrameDecoderOptions {
   maxDataLength?: number;
 }
 
+/**
+ * A decoded frame whose payload is a list of pieces instead of one buffer, so that a payload
+ * cut across socket reads reaches the stream without being copied together first.
+ */
+export interface FrameParts extends FrameHeader {
+  /** The Data payload in order (`length` bytes in all); empty for other frame types. */
+  readonly parts: readonly Buffer[];
+}
+
 const EMPTY = Buffer.alloc(0);
+const NO_PARTS: readonly Buffer[] = Object.freeze([]);
 
 /**
  * Turns a byte stream cut at arbitrary places into yamux frames. It holds at most one
  * header plus one payload of at most `maxDataLength` bytes between calls, so a peer cannot
  * make it buffer without bound; the length is checked as soon as the header is complete.
+ *
+ * Payloads are handed out as views of the pushed chunks when they make up at least half of
+ * the memory those views would keep alive, and copied otherwise: a bulk transfer is not
+ * copied, and a small payload never pins a large socket chunk in memory.
  *
  * Errors are fail-stop, as in Go (the session ends on the first bad header): after a bad
  * version, type or length every later `push` throws the same coded error.
@@ -64,30 +78,33 @@ export class FrameDecoder {
    * yet decoded stay buffered and the exception propagates.
    */
   push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
-    if (this.#failure) throw this.#failure;
-    if (chunk.length > 0) {
-      this.#chunks.push(
-        Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length),
-      );
-      this.#buffered += chunk.length;
-    }
-    for (;;) {
-      if (this.#header === undefined) {
-        if (this.#buffered < HEADER_SIZE) return;
-        this.#header = this.#readHeader();
-      }
-      const header = this.#header;
-      const payloadLength = header.type === FrameType.Data ? header.length : 0;
-      if (this.#buffered < payloadLength) return;
-      this.#header = undefined;
-      // Copied, so a small payload never pins a large socket chunk in memory.
-      const payload = payloadLength === 0 ? EMPTY : this.#copy(payloadLength);
+    this.#add(chunk);
+    for (let header = this.#next(); header !== undefined; header = this.#next()) {
+      const parts = this.#take(header);
       onFrame({
         type: header.type,
         flags: header.flags,
         streamId: header.streamId,
         length: header.length,
-        payload,
+        payload: parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts),
+      });
+    }
+  }
+
+  /**
+   * Like {@link push}, but a Data payload that arrived in several chunks comes as several
+   * pieces (`parts`) rather than being joined into one buffer: what a receiver that queues
+   * the bytes anyway wants.
+   */
+  pushParts(chunk: Uint8Array, onFrame: (frame: FrameParts) => void): void {
+    this.#add(chunk);
+    for (let header = this.#next(); header !== undefined; header = this.#next()) {
+      onFrame({
+        type: header.type,
+        flags: header.flags,
+        streamId: header.streamId,
+        length: header.length,
+        parts: this.#take(header),
       });
     }
   }
@@ -99,6 +116,61 @@ export class FrameDecoder {
     return frames;
   }
 
+  #add(chunk: Uint8Array): void {
+    if (this.#failure) throw this.#failure;
+    if (chunk.length > 0) {
+      this.#chunks.push(
+        Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length),
+      );
+      this.#buffered += chunk.length;
+    }
+  }
+
+  /** The header of the next frame once the whole frame is buffered, else undefined. */
+  #next(): FrameHeader | undefined {
+    if (this.#header === undefined) {
+      if (this.#buffered < HEADER_SIZE) return undefined;
+      this.#header = this.#readHeader();
+    }
+    const header = this.#header;
+    if (header.type === FrameType.Data && this.#buffered < header.length) return undefined;
+    this.#header = undefined;
+    return header;
+  }
+
+  /** Consumes the payload of `header`'s frame (which is fully buffered). */
+  #take(header: FrameHeader): readonly Buffer[] {
+    const length = header.type === FrameType.Data ? header.length : 0;
+    if (length === 0) return NO_PARTS;
+    const first = this.#chunks[0]!;
+    const start = this.#head;
+    if (first.length - start >= length) {
+      // The common case: the whole payload sits in one chunk.
+      this.#skip(length);
+      return [
+        length * 2 >= first.buffer.byteLength
+          ? first.subarray(start, start + length)
+          : copyOf(first, start, length),
+      ];
+    }
+    const parts: Buffer[] = [];
+    let pinned = 0;
+    let lastBuffer: ArrayBufferLike | undefined;
+    let left = length;
+    let head = start;
+    for (const chunk of this.#chunks) {
+      const piece = Math.min(left, chunk.length - head);
+      parts.push(chunk.subarray(head, head + piece));
+      if (chunk.buffer !== lastBuffer) pinned += chunk.buffer.byteLength;
+      lastBuffer = chunk.buffer;
+      left -= piece;
+      head = 0;
+      if (left === 0) break;
+    }
+    this.#skip(length);
+    return length * 2 >= pinned ? parts : [Buffer.concat(parts, length)];
+  }
+
   #readHeader(): FrameHeader {
     let header: FrameHeader;
     try {
@@ -106,7 +178,7 @@ export class FrameDecoder {
       header =
         first.length - this.#head >= HEADER_SIZE
           ? decodeHeader(first, this.#head)
-          : decodeHeader(this.#copy(HEADER_SIZE, true));
+          : decodeHeader(this.#peekHeader());
       if (header.type === FrameType.Data && header.length > this.maxDataLength) {
         throw new SdkError(
           'PKR_ERR_YAMUX_FRAME_TOO_LARGE',
@@ -132,19 +204,18 @@ export class FrameDecoder {
     throw this.#failure;
   }
 
-  /** A copy of the next `n` buffered bytes; unless `peek`, they are consumed. */
-  #copy(n: number, peek = false): Buffer {
-    const out = Buffer.allocUnsafe(n);
+  /** A copy of the header bytes when they are split across chunks. */
+  #peekHeader(): Buffer {
+    const out = Buffer.allocUnsafe(HEADER_SIZE);
     let filled = 0;
     let head = this.#head;
     for (const chunk of this.#chunks) {
-      const piece = Math.min(n - filled, chunk.length - head);
+      const piece = Math.min(HEADER_SIZE - filled, chunk.length - head);
       chunk.copy(out, filled, head, head + piece);
       filled += piece;
       head = 0;
-      if (filled === n) break;
+      if (filled === HEADER_SIZE) break;
     }
-    if (!peek) this.#skip(n);
     return out;
   }
 
@@ -162,4 +233,10 @@ export class FrameDecoder {
       this.#head = 0;
     }
   }
+}
+
+function copyOf(chunk: Buffer, start: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  chunk.copy(out, 0, start, start + length);
+  return out;
 }

@@ -57,8 +57,8 @@ import { SdkError, isSdkError, type ErrorCode } from '../../errors/index.js';
 import { AcceptQueue } from './accept-queue.js';
 import { resolveYamuxOptions, type YamuxConfig, type YamuxOptions, type YamuxRole } from './config.js';
 import { connectionLost, remoteGoAway, sessionClosed } from './errors.js';
-import { FrameDecoder } from './frame-decoder.js';
-import { encodeHeader, Flag, FrameType, GoAwayCode, type Frame } from './frame.js';
+import { FrameDecoder, type FrameParts } from './frame-decoder.js';
+import { encodeHeader, Flag, FrameType, GoAwayCode } from './frame.js';
 import { OpenQueue } from './open-queue.js';
 import { PingTracker } from './pings.js';
 import { kAbort, kOpen, kReceive, YamuxStream, type StreamHost } from './stream.js';
@@ -293,7 +293,7 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
   readonly #onData = (chunk: Buffer): void => {
     if (this.#ended) return;
     try {
-      this.#decoder.push(chunk, this.#handleFrame);
+      this.#decoder.pushParts(chunk, this.#handleFrame);
     } catch (err) {
       this.#failOnInput(err);
       return;
@@ -304,7 +304,7 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     }
   };
 
-  readonly #handleFrame = (frame: Frame): void => {
+  readonly #handleFrame = (frame: FrameParts): void => {
     if (this.#ended) return;
     switch (frame.type) {
       case FrameType.Data:
@@ -320,16 +320,16 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     }
   };
 
-  #handleStreamFrame(frame: Frame): void {
+  #handleStreamFrame(frame: FrameParts): void {
     const id = frame.streamId;
     if ((frame.flags & Flag.SYN) !== 0) this.#incomingStream(id);
     const stream = this.#streams.get(id);
     if (!stream) {
       // Usually a stream we already reset or closed; Go drops these with a warning too.
-      if (frame.payload.length > 0) {
+      if (frame.type === FrameType.Data && frame.length > 0) {
         this.config.onLog('warn', 'yamux: discarding data for an unknown stream', {
           streamId: id,
-          length: frame.payload.length,
+          length: frame.length,
         });
       } else {
         this.config.onLog('debug', 'yamux: frame for an unknown stream', {
@@ -372,7 +372,7 @@ export class YamuxSession extends EventEmitter<YamuxSessionEvents> {
     this.#inbound.offer(stream);
   }
 
-  #handlePing(frame: Frame): void {
+  #handlePing(frame: FrameParts): void {
     if ((frame.flags & Flag.SYN) !== 0) {
       // Answered from the event loop at once: Go's keep-alive gives us 10 s.
       this.#sendFrame(FrameType.Ping, Flag.ACK, 0, frame.length);

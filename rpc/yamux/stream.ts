@@ -1,7 +1,8 @@
 import { Duplex } from 'node:stream';
 import { SdkError } from '../../errors/index.js';
 import type { YamuxConfig, YamuxLogger } from './config.js';
-import { Flag, FrameType, INITIAL_STREAM_WINDOW, type Frame } from './frame.js';
+import type { FrameParts } from './frame-decoder.js';
+import { Flag, FrameType, INITIAL_STREAM_WINDOW } from './frame.js';
 
 /**
  * What a stream needs from its session. Kept narrow so the stream's flow-control logic can
@@ -101,8 +102,9 @@ export class YamuxStream extends Duplex {
    * delta (protocol §2.1). Throws a coded error for protocol violations; the session then
    * ends with GoAway(protocol error).
    */
-  [kReceive](frame: Frame): void {
+  [kReceive](frame: FrameParts): void {
     const finBefore = this.#remoteFin;
+    const length = frame.type === FrameType.Data ? frame.length : 0;
     if ((frame.flags & Flag.ACK) !== 0 && this.#state === 'syn-sent') {
       this.#state = 'established';
       this.#host.established(this);
@@ -122,8 +124,7 @@ export class YamuxStream extends Duplex {
     if (frame.type === FrameType.WindowUpdate) {
       this.#sendWindow = Math.min(this.#sendWindow + frame.length, 0xffffffff);
       this.#pump();
-    } else if (frame.payload.length > 0) {
-      const length = frame.payload.length;
+    } else if (length > 0) {
       if (length > this.#recvWindow) {
         throw new SdkError(
           'PKR_ERR_YAMUX_WINDOW_EXCEEDED',
@@ -138,12 +139,12 @@ export class YamuxStream extends Duplex {
           length,
         });
       } else {
-        this.#queue.push(frame.payload);
+        for (const part of frame.parts) this.#queue.push(part);
         this.#queued += length;
       }
     }
     if (this.#remoteFin && this.#localFin) this.#release();
-    if (!finBefore && (this.#remoteFin || frame.payload.length > 0)) this.#flush();
+    if (!finBefore && (this.#remoteFin || length > 0)) this.#flush();
   }
 
   /** The session ended: no frame may be sent any more; the stream fails with `err`. */
