@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundlePluginEntry } from '../cli/bundle.js';
 import { RpcClient, RpcServer } from '../rpc/netrpc/index.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../rpc/plugin/constants.js';
 import { YamuxSession } from '../rpc/yamux/index.js';
@@ -116,20 +116,10 @@ function timeToFirstLine(args: string[], env: NodeJS.ProcessEnv): Promise<number
 async function handshake(rounds: number): Promise<{ bare: number; plugin: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-plugin-'));
   try {
-    await build({
-      entryPoints: [fileURLToPath(new URL('./fixtures/lazy-plugin/main.ts', import.meta.url))],
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outdir: dir,
-      loader: { '.node': 'empty' },
-      banner: {
-        js: "import { createRequire as __sdkCreateRequire } from 'node:module'; const require = __sdkCreateRequire(import.meta.url);",
-      },
-      logLevel: 'error',
-    });
+    const main = await bundlePluginEntry(
+      fileURLToPath(new URL('./fixtures/lazy-plugin/main.ts', import.meta.url)),
+      dir,
+    );
     // The plugin is killed right after its handshake, before anything connects, so its socket
     // directory (removed on accept) stays behind: give it a TMPDIR that is removed with `dir`.
     const env = { [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, TMPDIR: dir };
@@ -137,7 +127,7 @@ async function handshake(rounds: number): Promise<{ bare: number; plugin: number
     const plugin: number[] = [];
     for (let i = 0; i < rounds; i++) {
       bare.push(await timeToFirstLine(['-e', 'process.stdout.write("x\\n")'], {}));
-      plugin.push(await timeToFirstLine([join(dir, 'main.js'), 'start', 'builder', 'smoke'], env));
+      plugin.push(await timeToFirstLine([main, 'start', 'builder', 'smoke'], env));
     }
     return { bare: median(bare), plugin: median(plugin) };
   } finally {

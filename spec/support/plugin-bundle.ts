@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundlePluginEntry } from '../../cli/bundle.js';
 
 const bundles = new Map<string, Promise<string>>();
 let workDir: string | undefined;
@@ -34,23 +34,7 @@ export function bundlePlugin(entry: string): Promise<string> {
   let bundle = bundles.get(entry);
   if (!bundle) {
     const outdir = join(scratch(), `${basename(entry, '.ts')}-${bundles.size}`);
-    const outfile = join(outdir, `${basename(entry, '.ts')}.js`);
-    bundle = build({
-      entryPoints: [entry],
-      bundle: true,
-      // Code splitting keeps lazily imported components out of the start-up path.
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outdir,
-      // ssh2's optional native add-ons are not needed (it falls back to pure JS).
-      loader: { '.node': 'empty' },
-      banner: {
-        js: "import { createRequire as __sdkCreateRequire } from 'node:module'; const require = __sdkCreateRequire(import.meta.url);",
-      },
-      logLevel: 'error',
-    }).then(() => outfile);
+    bundle = bundlePluginEntry(entry, outdir);
     bundles.set(entry, bundle);
   }
   return bundle;
