@@ -303,7 +303,13 @@ async function scpSession(
     }),
   );
   channel.on('error', () => undefined);
-  const stopListening = onAbort(ctx.signal, () => channel.close());
+  // A write waiting for 'drain' must also wake on cancellation: ssh2 emits 'close' only
+  // once the channel's output was read, which nobody does while the body is writing.
+  let wakeWriter: (() => void) | undefined;
+  const stopListening = onAbort(ctx.signal, () => {
+    channel.close();
+    wakeWriter?.();
+  });
   const reader = new StreamReader(channel);
   const io: ScpIo = {
     reader,
@@ -311,8 +317,19 @@ async function scpSession(
       if (ctx.signal?.aborted) throw abortReason(ctx.signal);
       if (closed) throw new Error('the remote scp closed the channel');
       if (!channel.write(data)) {
-        await Promise.race([new Promise((resolve) => channel.once('drain', resolve)), closedPromise]);
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            channel.off('drain', done);
+            channel.off('close', done);
+            wakeWriter = undefined;
+            resolve();
+          };
+          wakeWriter = done;
+          channel.once('drain', done);
+          channel.once('close', done);
+        });
         if (ctx.signal?.aborted) throw abortReason(ctx.signal);
+        if (closed) throw new Error('the remote scp closed the channel');
       }
     },
     status: async () => {

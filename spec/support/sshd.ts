@@ -64,12 +64,14 @@ export function sshdSkipReason(): string | undefined {
   if (existsSync(SSHD_PATH)) return undefined;
   if (process.getuid?.() !== 0)
     return `${SSHD_PATH} is missing and we are not root to install openssh-server`;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
   const installed = spawnSync(
     'apt-get',
     ['install', '-y', '-qq', '--no-install-recommends', 'openssh-server'],
     {
       stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      env,
     },
   );
   if (installed.status !== 0 || !existsSync(SSHD_PATH)) return 'installing openssh-server failed';
