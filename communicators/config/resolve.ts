@@ -4,12 +4,13 @@ import { validateAgainst } from '../../config/validate.js';
 import { expandHome, loadPrivateKey } from '../ssh/auth.js';
 import { parseHostKeyPin } from '../ssh/host-key.js';
 import { KEY_PAIR_BITS, type KeyPairType } from '../ssh/key-pair.js';
-import type {
-  HostKeyPolicy,
-  PrivateKeySource,
-  SshCommunicatorOptions,
-  SshEndpoint,
-  SshTunnel,
+import {
+  DEFAULT_KEEP_ALIVE_INTERVAL_MS,
+  type HostKeyPolicy,
+  type PrivateKeySource,
+  type SshCommunicatorOptions,
+  type SshEndpoint,
+  type SshTunnel,
 } from '../ssh/options.js';
 import { parseTunnel } from '../ssh/tunnels.js';
 import { CommunicatorConfigSchema, type CommunicatorConfig } from './schema.js';
@@ -249,7 +250,8 @@ export async function resolveCommunicatorConfig(
         }
       : {}),
     handshakeTimeoutMs,
-    keepAliveIntervalMs: keepAlive > 0 ? keepAlive : 0,
+    // Packer: a negative interval disables keep-alives, zero means the default.
+    keepAliveIntervalMs: keepAlive < 0 ? 0 : keepAlive === 0 ? DEFAULT_KEEP_ALIVE_INTERVAL_MS : keepAlive,
     keepAliveCountMax: c.ssh_keep_alive_count_max,
     readWriteTimeoutMs,
     pty: c.ssh_pty,

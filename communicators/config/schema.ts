@@ -106,7 +106,8 @@ export const communicatorConfigProperties = {
   }),
   ssh_keep_alive_interval: Duration({
     default: '5s',
-    description: 'How often to send a keep-alive request. A negative value ("-1s") disables keep-alives.',
+    description:
+      'How often to send a keep-alive request. A negative value ("-1s") disables keep-alives; "0s" means the default.',
   }),
   ssh_keep_alive_count_max: Type.Integer({
     default: 3,

@@ -16,6 +16,9 @@ import {
 import { connectTcp, connectThroughProxy } from './proxy.js';
 import { openTunnels } from './tunnels.js';
 
+// How long close() waits for the server to acknowledge the disconnect before dropping it.
+const CLOSE_GRACE_MS = 5_000;
+
 /** Options checked and keys parsed once; every attempt dials from this. */
 export interface PreparedSsh {
   readonly options: SshCommunicatorOptions;
@@ -283,7 +286,10 @@ function trackConnection(
     async close() {
       if (alive) {
         client.end();
+        // A peer that no longer reads never answers the disconnect: do not wait for it forever.
+        const force = setTimeout(() => client.destroy(), CLOSE_GRACE_MS);
         await closed;
+        clearTimeout(force);
       }
       bastion?.end();
     },

@@ -182,6 +182,23 @@ describe('communicators/config', () => {
       ]);
     });
 
+    it('reads ssh_keep_alive_interval like Packer: negative disables, zero means the default', async () => {
+      for (const [text, ms] of [
+        ['-1s', 0],
+        ['0s', 5000],
+        ['250ms', 250],
+      ] as const) {
+        const value = valueOf(
+          await resolveCommunicatorConfig({
+            ssh_username: 'u',
+            ssh_password: 'p',
+            ssh_keep_alive_interval: text,
+          }),
+        );
+        expect(isSshConfig(value) && value.connect.keepAliveIntervalMs, text).to.equal(ms);
+      }
+    });
+
     it('uses ssh_wait_timeout (the old name) over ssh_timeout', async () => {
       const value = valueOf(
         await resolveCommunicatorConfig({ ssh_username: 'u', ssh_password: 'p', ssh_wait_timeout: '20m' }),
