@@ -23,6 +23,7 @@ export {
   type CleanupFailure,
 } from './runner.js';
 export { sequence, SequenceStep } from './sequence.js';
+export { scope, ScopeStep } from './scope.js';
 export { when } from './when.js';
 export { retry, type RetryOptions } from './retry.js';
 export { debugPause, type PauseFn, type PauseRequest } from './debug-pause.js';

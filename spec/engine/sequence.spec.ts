@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createRunner, sequence, type EngineEvent } from '../../engine/index.js';
+import { createRunner, scope, sequence, type EngineEvent } from '../../engine/index.js';
 import { isSdkError } from '../../errors/index.js';
 import { createRecordingStep } from '../../testing/index.js';
 
@@ -115,5 +115,71 @@ describe('engine/sequence', () => {
     const outcome = await runner.run(undefined, { signal: controller.signal });
     expect(outcome.status).to.equal('cancelled');
     expect(log).to.deep.equal(['run:x', 'cleanup:x']);
+  });
+});
+
+describe('engine/scope', () => {
+  it('cleans its children up as soon as they have run, before later steps', async () => {
+    const log: string[] = [];
+    const runner = createRunner([
+      createRecordingStep('workdir', log),
+      scope('chroot', [
+        createRecordingStep('mount-proc', log),
+        createRecordingStep('mount-sys', log),
+        createRecordingStep('provision', log),
+      ]),
+      createRecordingStep('export', log),
+    ]);
+    const outcome = await runner.run();
+    expect(outcome.status).to.equal('done');
+    expect(log).to.deep.equal([
+      'run:workdir',
+      'run:mount-proc',
+      'run:mount-sys',
+      'run:provision',
+      'cleanup:provision',
+      'cleanup:mount-sys',
+      'cleanup:mount-proc',
+      'run:export',
+      'cleanup:export',
+      'cleanup:workdir',
+    ]);
+  });
+
+  it('cleans up what started when a child fails or the build is cancelled inside it', async () => {
+    for (const how of ['fail', 'cancel'] as const) {
+      const log: string[] = [];
+      const controller = new AbortController();
+      const runner = createRunner([
+        createRecordingStep('workdir', log),
+        scope('chroot', [
+          createRecordingStep('mount-proc', log),
+          createRecordingStep(
+            'provision',
+            log,
+            how === 'fail' ? { throws: new Error('apt failed') } : { run: () => controller.abort() },
+          ),
+          createRecordingStep('never', log),
+        ]),
+        createRecordingStep('export', log),
+      ]);
+      const outcome = await runner.run(undefined, { signal: controller.signal });
+      expect(outcome.status).to.equal(how === 'fail' ? 'failed' : 'cancelled');
+      if (how === 'fail') expect(outcome.failedStep).to.deep.equal(['chroot', 'provision']);
+      expect(log, how).to.deep.equal([
+        'run:workdir',
+        'run:mount-proc',
+        'run:provision',
+        'cleanup:provision',
+        'cleanup:mount-proc',
+        'cleanup:workdir',
+      ]);
+    }
+  });
+
+  it('shows its children in graph exports', () => {
+    expect(
+      JSON.stringify(createRunner([scope('s', [createRecordingStep('x', [])])]).machineConfig()),
+    ).to.contain('"x"');
   });
 });
