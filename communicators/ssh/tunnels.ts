@@ -45,7 +45,8 @@ export async function openTunnels(client: Client, tunnels: readonly SshTunnel[])
         reject();
         return;
       }
-      const local = net.connect({ host: tunnel.forwardHost, port: tunnel.forwardPort });
+      // Half-open sockets: a peer that ends its side may still receive the answer.
+      const local = net.connect({ host: tunnel.forwardHost, port: tunnel.forwardPort, allowHalfOpen: true });
       local.once('connect', () => {
         const channel = accept();
         channel.pipe(local).pipe(channel);
@@ -63,7 +64,7 @@ export async function openTunnels(client: Client, tunnels: readonly SshTunnel[])
           throw tunnelError(tunnel, 'the server refused to listen on', err);
         });
       } else {
-        const server = net.createServer((socket) => {
+        const server = net.createServer({ allowHalfOpen: true }, (socket) => {
           client.forwardOut(
             socket.remoteAddress ?? '127.0.0.1',
             socket.remotePort ?? 0,

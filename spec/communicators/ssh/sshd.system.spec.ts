@@ -1,15 +1,18 @@
 import { expect } from 'chai';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { connectSsh, type SshWaitOptions } from '../../../communicators/ssh/connect.js';
-import type { SshCommunicatorOptions } from '../../../communicators/ssh/options.js';
+import type { SshCommunicatorOptions, SshTunnel } from '../../../communicators/ssh/options.js';
+import { parseTunnel } from '../../../communicators/ssh/tunnels.js';
 import type { SshCommunicator } from '../../../communicators/ssh/ssh-communicator.js';
 import { EXIT_STATUS_DISCONNECTED } from '../../../communicators/communicator.js';
 import { isSdkError, type ErrorCode } from '../../../errors/index.js';
 import {
   ensureTestUser,
+  freePort,
   generateKeyPair,
   sshdSkipReason,
   startSshAgent,
@@ -392,6 +395,37 @@ describe('communicators/ssh against OpenSSH sshd (system)', function () {
         'PKR_ERR_SSH_AUTH',
       );
       expect(err.message).to.include(stranger.privateKeyPath);
+    });
+
+    it('forwards local and remote tunnels (ssh_local_tunnels / ssh_remote_tunnels)', async () => {
+      const echo = net.createServer((socket) => socket.pipe(socket));
+      await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+      const echoPort = (echo.address() as net.AddressInfo).port;
+      const [localPort, remotePort] = [await freePort(), await freePort()];
+      try {
+        const comm = await connect(
+          target({
+            tunnels: [
+              parseTunnel(`${localPort}:127.0.0.1:${echoPort}`, 'local') as SshTunnel,
+              parseTunnel(`${remotePort}:127.0.0.1:${echoPort}`, 'remote') as SshTunnel,
+            ],
+          }),
+        );
+        const roundTrip = (port: number): Promise<string> =>
+          new Promise((resolve, reject) => {
+            const socket = net.connect({ host: 'localhost', port }, () => socket.end('ping through tunnel'));
+            let got = '';
+            socket.on('data', (c: Buffer) => (got += c.toString()));
+            socket.on('end', () => resolve(got));
+            socket.on('error', reject);
+          });
+        // Local: we listen, sshd dials the echo server. Remote: sshd listens, we dial it.
+        expect(await roundTrip(localPort)).to.equal('ping through tunnel');
+        expect(await roundTrip(remotePort)).to.equal('ping through tunnel');
+        await comm.close();
+      } finally {
+        await new Promise<void>((resolve) => echo.close(() => resolve()));
+      }
     });
 
     for (const [kind, start] of [
