@@ -279,7 +279,7 @@ describe('communicators/ssh against OpenSSH sshd (system)', function () {
       const stdin = new PassThrough();
       const stdout = new Collect();
       const started = await comm.start({
-        command: 'echo before; read go; kill -9 $PPID; sleep 5',
+        command: 'echo before; read go; kill -9 $PPID; exit 3',
         stdin,
         stdout,
       });
