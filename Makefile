@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages driven for real by specs and the demo (package:command).
-SYSTEM_DEPS := packer:packer openssh-server:/usr/sbin/sshd openssh-client:ssh
+SYSTEM_DEPS := packer:packer openssh-server:/usr/sbin/sshd openssh-client:ssh mmdebstrap:mmdebstrap
 
 MOCHA := npx --no-install mocha
 ALL_SPECS := 'spec/**/*.spec.ts'
@@ -42,8 +42,8 @@ test: build system-deps generate-check ## Every spec, including real packer/sshd
 bench: build ## Run every benchmark under bench/ and print its figures
 	@for b in bench/*.ts; do echo "== $$b"; npx --no-install tsx $$b || exit 1; done
 
-demo: build system-deps ## Run the main job on its embedded default
-	npx --no-install tsx examples/engine-demo.ts
+demo: build system-deps ## Build a Debian root file system with the example plugin under real Packer
+	npx --no-install tsx scripts/demo.ts
 
 generate: setup ## Regenerate generated files (docs/errors.md)
 	npx --no-install tsx scripts/generate-errors-doc.ts

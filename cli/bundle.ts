@@ -17,6 +17,18 @@ const rxjsEsm: Plugin = {
   },
 };
 
+/**
+ * Native add-ons (ssh2's optional crypto and cpu-features bindings) stay outside the bundle:
+ * their require() then fails at run time, which those packages expect and catch, falling back
+ * to pure JavaScript. Bundling them is impossible anyway when their install scripts never ran.
+ */
+const nativeAddonsOptional: Plugin = {
+  name: 'native-addons-optional',
+  setup(b) {
+    b.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
 export interface BundleOptions {
   /** Minify (names kept, so stack traces stay readable). Default false. */
   minify?: boolean;
@@ -42,13 +54,11 @@ export async function bundlePluginEntry(
     outdir,
     minify: options.minify ?? false,
     keepNames: true,
-    // ssh2's optional native add-ons: it falls back to pure JavaScript without them.
-    loader: { '.node': 'empty' },
     // Bundled CommonJS dependencies still call require().
     banner: {
       js: "import { createRequire as __sdkCreateRequire } from 'node:module'; const require = __sdkCreateRequire(import.meta.url);",
     },
-    plugins: [rxjsEsm],
+    plugins: [rxjsEsm, nativeAddonsOptional],
     logLevel: 'error',
   });
   return join(outdir, basename(entry).replace(/\.[cm]?[jt]s$/, '.js'));

@@ -1,5 +1,5 @@
 /**
- * `make demo` (until the example plugin lands): a small real build on the engine. It makes a
+ * A small real build on the engine (`npx tsx examples/engine-demo.ts`). It makes a
  * work directory, writes a payload, packs it into a gzip archive next to it, and — with
  * `--fail` — fails at the last step to show rollback: every started step is cleaned up in
  * reverse and nothing is left behind.
