@@ -20,6 +20,9 @@ import { createExcludeMatcher } from './exclude.js';
 import { readLocalTree, type LocalDirNode } from './local-tree.js';
 import { copyToWritable, forward } from './stream-copy.js';
 
+// How long a cancelled command may take to honour SIGTERM before it gets SIGKILL.
+const KILL_GRACE_MS = 2_000;
+
 /** How a command is run on the host: a program and its arguments. */
 export interface HostProcess {
   file: string;
@@ -70,20 +73,24 @@ export abstract class HostCommunicator implements Communicator {
       child.stdin.end();
     }
     const delivered = Promise.all([forward(child.stdout, cmd.stdout), forward(child.stderr, cmd.stderr)]);
-    let cancelled = false;
-    const stopListening = onAbort(options.signal, () => {
-      cancelled = true;
-      killGroup(child.pid);
-    });
+    let settle: { resolve(status: number): void; reject(err: Error): void } | undefined;
     const exited = new Promise<number>((resolve, reject) => {
-      child.once('close', (code, signalName) => {
-        stopListening();
-        cmd.stdin?.unpipe(child.stdin);
-        void delivered.then(() => {
-          if (cancelled) reject(abortReason(options.signal));
-          else resolve(code ?? 128 + (signalName ? (osConstants.signals[signalName] ?? 0) : 0));
-        });
-      });
+      settle = { resolve, reject };
+    });
+    // Cancelling answers at once; the command gets SIGTERM, and SIGKILL if it ignores that.
+    const stopListening = onAbort(options.signal, () => {
+      killGroup(child.pid, 'SIGTERM');
+      const force = setTimeout(() => killGroup(child.pid, 'SIGKILL'), KILL_GRACE_MS);
+      force.unref();
+      child.once('close', () => clearTimeout(force));
+      settle?.reject(abortReason(options.signal));
+    });
+    child.once('close', (code, signalName) => {
+      stopListening();
+      cmd.stdin?.unpipe(child.stdin);
+      void delivered.then(() =>
+        settle?.resolve(code ?? 128 + (signalName ? (osConstants.signals[signalName] ?? 0) : 0)),
+      );
     });
     // Observed by the caller; keep an early cancellation from being reported as unhandled.
     exited.catch(() => undefined);
@@ -215,10 +222,10 @@ async function copyTree(
   await fill(tree, hostRoot, shownRoot);
 }
 
-function killGroup(pid: number | undefined): void {
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
-    process.kill(-pid, 'SIGTERM');
+    process.kill(-pid, signal);
   } catch {
     // Already gone.
   }

@@ -78,7 +78,7 @@ export function isAgentForwardRefusal(err: unknown): boolean {
  * output streams ended, with the exit status; 128 + N for `exit-signal` (as Go's SSH library
  * and a shell report it); EXIT_STATUS_DISCONNECTED when the channel closed without either
  * (the connection dropped). Cancelling sends TERM, closes the channel and rejects `exited`
- * with the cancellation error.
+ * with the cancellation error at once.
  */
 export function runOnChannel(
   { channel, exit }: ExecChannel,
@@ -95,26 +95,27 @@ export function runOnChannel(
   // A write after the peer closed is not the command's failure; the exit status says it.
   channel.on('error', () => undefined);
   const delivered = Promise.all([forward(channel, cmd.stdout), forward(channel.stderr, cmd.stderr)]);
-  let cancelled = false;
+  let settle: { resolve(status: number): void; reject(err: Error): void } | undefined;
+  const exited = new Promise<number>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Cancelling answers at once: the command gets TERM and its channel is closed.
   const stopListening = onAbort(signal, () => {
-    cancelled = true;
     try {
       channel.signal('TERM');
     } catch {
       // The channel may already be closing.
     }
     channel.close();
+    settle?.reject(abortReason(signal));
   });
-  const exited = new Promise<number>((resolve, reject) => {
-    channel.once('close', () => {
-      stopListening();
-      if (cmd.stdin) cmd.stdin.unpipe(channel);
-      void delivered.then(() => {
-        if (cancelled) reject(abortReason(signal));
-        else if (exit.status !== undefined) resolve(exit.status);
-        else if (exit.signal !== undefined) resolve(signalExitStatus(exit.signal));
-        else resolve(EXIT_STATUS_DISCONNECTED);
-      });
+  channel.once('close', () => {
+    stopListening();
+    if (cmd.stdin) cmd.stdin.unpipe(channel);
+    void delivered.then(() => {
+      if (exit.status !== undefined) settle?.resolve(exit.status);
+      else if (exit.signal !== undefined) settle?.resolve(signalExitStatus(exit.signal));
+      else settle?.resolve(EXIT_STATUS_DISCONNECTED);
     });
   });
   exited.catch(() => undefined);

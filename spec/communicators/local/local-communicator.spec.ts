@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { isSdkError } from '../../../errors/index.js';
 import { LocalCommunicator } from '../../../communicators/local/local-communicator.js';
 import { communicatorContract } from '../support/contract.js';
 import { Collect } from '../support/streams.js';
@@ -21,6 +22,23 @@ describe('communicators/local', () => {
   });
 
   communicatorContract(() => ({ comm, machineDir: dir, hostPath: (p) => p }));
+
+  it('answers a cancellation at once even when the command ignores SIGTERM', async () => {
+    const controller = new AbortController();
+    const stdout = new Collect();
+    const started = await comm.start(
+      { command: 'trap "" TERM; echo started; sleep 3', stdout },
+      { signal: controller.signal },
+    );
+    await stdout.waitFor('started');
+    controller.abort();
+    try {
+      await started.exited;
+      expect.fail('exited resolved');
+    } catch (err) {
+      expect(isSdkError(err, 'PKR_ERR_CANCELLED')).to.equal(true);
+    }
+  });
 
   it('runs commands in its working directory and resolves relative paths there', async () => {
     const out = new Collect();
