@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { isSdkError } from '../../../errors/index.js';
-import { FrameDecoder } from '../../../rpc/yamux/frame-decoder.js';
+import { FrameDecoder, type FrameParts } from '../../../rpc/yamux/frame-decoder.js';
 import {
   encodeFrame,
   encodeHeader,
@@ -10,6 +10,7 @@ import {
   FrameType,
   HEADER_SIZE,
   type Frame,
+  type FrameHeader,
 } from '../../../rpc/yamux/frame.js';
 import { arbFrame, splitAt } from './support/arbitraries.js';
 import { traceStream, tracePath, type Direction } from './support/traces.js';
@@ -161,6 +162,108 @@ describe('rpc/yamux/frame-decoder', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  describe('pushParts (what the session uses)', () => {
+    /** A copy with an ArrayBuffer of its own and of exactly its size, as a socket read is. */
+    const socketChunk = (bytes: Uint8Array): Buffer => {
+      const chunk = Buffer.alloc(bytes.length);
+      chunk.set(bytes);
+      return chunk;
+    };
+    const partsOf = (decoder: FrameDecoder, chunks: readonly Buffer[]): FrameParts[] => {
+      const frames: FrameParts[] = [];
+      for (const chunk of chunks) decoder.pushParts(chunk, (frame) => frames.push(frame));
+      return frames;
+    };
+
+    it('yields the frames push yields, the payload as non-empty pieces in order (property)', () => {
+      fc.assert(
+        fc.property(
+          fc.array(arbFrame, { maxLength: 20 }),
+          fc.array(fc.nat(), { maxLength: 30 }),
+          (inputs, cuts) => {
+            const bytes = Buffer.concat(inputs.map((input) => encodeFrame(input)));
+            const whole = new FrameDecoder({ maxDataLength: 1000 }).decode(bytes);
+            const decoder = new FrameDecoder({ maxDataLength: 1000 });
+            const frames = partsOf(decoder, splitAt(bytes, cuts).map(socketChunk));
+            const header = (f: FrameHeader): FrameHeader => ({
+              type: f.type,
+              flags: f.flags,
+              streamId: f.streamId,
+              length: f.length,
+            });
+            expect(frames.map(header)).to.deep.equal(whole.map(header));
+            frames.forEach((frame, i) => {
+              for (const part of frame.parts) expect(part.length).to.be.greaterThan(0);
+              expect(Buffer.concat(frame.parts).toString('hex')).to.equal(whole[i]!.payload.toString('hex'));
+            });
+            expect(decoder.bufferedBytes).to.equal(0);
+          },
+        ),
+        { numRuns: 500 },
+      );
+    });
+
+    it('hands out a payload that fills its socket chunk as a view, without copying', () => {
+      const payload = Buffer.alloc(1000, 0xab);
+      const chunk = socketChunk(encodeFrame({ type: FrameType.Data, streamId: 1, payload }));
+      const [frame] = partsOf(new FrameDecoder(), [chunk]);
+      expect(frame!.parts).to.have.length(1);
+      expect(frame!.parts[0]!.buffer).to.equal(chunk.buffer);
+      expect(frame!.parts[0]!.equals(payload)).to.equal(true);
+    });
+
+    it('hands out a large payload cut across reads as views of each read', () => {
+      const payload = Buffer.alloc(200_000);
+      for (let i = 0; i < payload.length; i++) payload[i] = i % 251;
+      const bytes = encodeFrame({ type: FrameType.Data, streamId: 1, payload });
+      const chunks = [0, 65536, 131072, 196608].map((at) => socketChunk(bytes.subarray(at, at + 65536)));
+      const [frame] = partsOf(new FrameDecoder(), chunks);
+      expect(frame!.parts.map((part) => part.length)).to.deep.equal([
+        65536 - HEADER_SIZE,
+        65536,
+        65536,
+        3404,
+      ]);
+      frame!.parts.forEach((part, i) => expect(part.buffer).to.equal(chunks[i]!.buffer));
+      expect(Buffer.concat(frame!.parts).equals(payload)).to.equal(true);
+    });
+
+    it('copies small payloads out of a large read, so that they do not keep it in memory', () => {
+      const payloads = Array.from({ length: 60 }, (_, i) => Buffer.alloc(1000 + i, i));
+      const chunk = socketChunk(
+        Buffer.concat(payloads.map((payload) => encodeFrame({ type: FrameType.Data, streamId: 1, payload }))),
+      );
+      const frames = partsOf(new FrameDecoder(), [chunk]);
+      expect(frames).to.have.length(60);
+      frames.forEach((frame, i) => {
+        expect(frame.parts).to.have.length(1);
+        expect(frame.parts[0]!.buffer).to.not.equal(chunk.buffer);
+        expect(frame.parts[0]!.equals(payloads[i]!)).to.equal(true);
+      });
+    });
+
+    it('joins a small payload cut across two large reads into a copy, and slices the large ones around it', () => {
+      const data = (streamId: number, payload: Buffer): Buffer =>
+        encodeFrame({ type: FrameType.Data, streamId, payload });
+      const small = Buffer.alloc(100, 7);
+      const bytes = Buffer.concat([
+        data(1, Buffer.alloc(40_000, 1)),
+        data(3, small),
+        data(1, Buffer.alloc(40_000, 2)),
+      ]);
+      const at = HEADER_SIZE + 40_000 + HEADER_SIZE + 50;
+      const chunks = [socketChunk(bytes.subarray(0, at)), socketChunk(bytes.subarray(at))];
+      const frames = partsOf(new FrameDecoder(), chunks);
+      expect(frames.map((frame) => frame.parts.length)).to.deep.equal([1, 1, 1]);
+      const [first, cut, last] = frames.map((frame) => frame.parts[0]!);
+      expect(first!.buffer).to.equal(chunks[0]!.buffer);
+      expect(last!.buffer).to.equal(chunks[1]!.buffer);
+      expect(cut!.buffer).to.not.equal(chunks[0]!.buffer);
+      expect(cut!.buffer).to.not.equal(chunks[1]!.buffer);
+      expect(cut!.equals(small)).to.equal(true);
+    });
   });
 
   describe('on the real Packer 1.6.6 bytes (json-template builder trace)', () => {
