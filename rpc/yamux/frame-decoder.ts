@@ -34,8 +34,10 @@ const NO_PARTS: readonly Buffer[] = Object.freeze([]);
  * make it buffer without bound; the length is checked as soon as the header is complete.
  *
  * Payloads are handed out as views of the pushed chunks when they make up at least half of
- * the memory those views would keep alive, and copied otherwise: a bulk transfer is not
- * copied, and a small payload never pins a large socket chunk in memory.
+ * the memory those views keep alive, and copied otherwise: a bulk transfer is not copied,
+ * and a small payload never pins a large socket chunk in memory (at most twice its size is
+ * held for it). Pushed chunks must therefore not be modified afterwards, which holds for
+ * what sockets and other Node streams emit.
  *
  * Errors are fail-stop, as in Go (the session ends on the first bad header): after a bad
  * version, type or length every later `push` throws the same coded error.
@@ -145,7 +147,7 @@ export class FrameDecoder {
     const first = this.#chunks[0]!;
     const start = this.#head;
     if (first.length - start >= length) {
-      // The common case: the whole payload sits in one chunk.
+      // One chunk: a view when the payload is at least half of the memory it keeps alive.
       this.#skip(length);
       return [
         length * 2 >= first.buffer.byteLength
@@ -168,6 +170,8 @@ export class FrameDecoder {
       if (left === 0) break;
     }
     this.#skip(length);
+    // Cut across reads: views of each when together they keep at most twice the payload
+    // alive (a bulk transfer), else one copy (a small message straddling two reads).
     return length * 2 >= pinned ? parts : [Buffer.concat(parts, length)];
   }
 

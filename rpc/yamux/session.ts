@@ -9,6 +9,9 @@
  * - `frame.ts`: the 12-byte header (version 0, type, flags, stream id, length), pure
  *   encode/decode. `frame-decoder.ts`: an incremental decoder for bytes cut anywhere; it
  *   holds at most one frame and rejects bad versions, types and oversized Data frames.
+ *   Payloads reach the streams as views of the connection's reads, not copies; a view
+ *   never keeps more than twice its payload alive (a small payload in a large read is
+ *   copied).
  * - `stream.ts`: `YamuxStream`, a Node `Duplex` with yamux flow control on both sides.
  * - `session.ts` (here): `YamuxSession` owns the connection, the stream table, frame
  *   dispatch, keep-alive, GoAway and teardown, with helpers of one concept each:
