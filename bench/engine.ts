@@ -3,7 +3,7 @@
  * same calls (run in order, cleanup in reverse), in the same process. Prints medians over
  * several rounds, the ratio, the per-step overhead and peak RSS.
  */
-import { createRunner, StateBag, type Step } from '../engine/index.js';
+import { createRunner, silentLogger, StateBag, type Step } from '../engine/index.js';
 
 const N = 10_000;
 const ROUNDS = 7;
@@ -16,14 +16,19 @@ const steps: Step[] = Array.from({ length: N }, (_, i) => ({
 
 async function bareLoop(): Promise<void> {
   const state = new StateBag();
-  const ctx = { signal: new AbortController().signal, events: { emit: () => undefined }, path: [] };
+  const ctx = {
+    signal: new AbortController().signal,
+    events: { emit: () => undefined },
+    path: [],
+    log: silentLogger,
+  };
   const started: Step[] = [];
   for (const step of steps) {
     started.push(step);
     if ((await step.run(state, ctx)) !== 'continue') break;
   }
   for (let i = started.length - 1; i >= 0; i--)
-    await started[i]!.cleanup?.(state, { status: 'done', events: ctx.events, path: [] });
+    await started[i]!.cleanup?.(state, { status: 'done', events: ctx.events, path: [], log: silentLogger });
 }
 
 function median(values: number[]): number {

@@ -2,6 +2,7 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { RenderConfig } from '../config/decode.js';
 import type { PackerCommon } from '../config/packer-common.js';
 import { keys } from '../engine/keys.js';
+import { silentLogger, type Logger } from '../engine/logger.js';
 import { createRunner, type Outcome, type RunnerOptions } from '../engine/runner.js';
 import { StateBag, stateKey, type StateKey } from '../engine/state.js';
 import type { Step } from '../engine/step.js';
@@ -11,6 +12,7 @@ import type { Builder } from '../packer/components.js';
 import type { Hook } from '../packer/hook.js';
 import type { Ui } from '../packer/ui.js';
 import { applyBuildPolicies } from './build-policies.js';
+import { maskingLogger } from './masking-logger.js';
 import { maskingUi } from './masking-ui.js';
 import { prepareConfig, type ValidateHook } from './prepare-config.js';
 
@@ -22,6 +24,8 @@ export interface BuilderRunContext<T> {
   readonly common: PackerCommon;
   readonly ui: Ui;
   readonly hook: Hook;
+  /** The plugin's logger (stderr; Packer shows it with PACKER_LOG=1). Steps get `ctx.log`. */
+  readonly log: Logger;
 }
 
 export interface BuilderDefinition<S extends TObject> {
@@ -70,12 +74,15 @@ export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S
         prepared = prepareConfig(definition.schema, raws, definition.validate, definition.render);
         return { generatedVars: [...(definition.generatedData ?? [])], warnings: prepared.warnings };
       },
-      async run(rawUi, hook, signal) {
+      async run(rawUi, hook, signal, extras = {}) {
         if (!prepared)
           throw new SdkError('PKR_ERR_CONFIG_INVALID', 'Run was called before a successful Prepare');
         const { config, common, secrets } = prepared;
-        const ui = maskingUi(rawUi, secrets);
-        const ctx: BuilderRunContext<Static<S>> = { config, common, ui, hook };
+        const { observer } = extras;
+        const log = maskingLogger(extras.log ?? silentLogger, secrets);
+        const masked = maskingUi(rawUi, secrets);
+        const ui = observer ? observer.wrapUi(masked) : masked;
+        const ctx: BuilderRunContext<Static<S>> = { config, common, ui, hook, log };
         const state = new StateBag([
           [keys.ui, ui],
           [keys.hook, hook],
@@ -84,9 +91,27 @@ export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S
           [packerCommonKey, common],
         ]);
         definition.initialState?.(state, ctx);
-        const steps = applyBuildPolicies(definition.steps(ctx), common, ui, hook);
-        const runner = createRunner(steps, { name: common.buildName ?? definition.id, ...definition.runner });
-        const outcome = await runner.run(state, { signal });
+        const policed = applyBuildPolicies(definition.steps(ctx), common, ui, hook);
+        const steps = observer ? observer.wrapSteps(policed) : policed;
+        const runner = createRunner(steps, {
+          name: common.buildName ?? definition.id,
+          logger: log,
+          ...definition.runner,
+        });
+        // An observer (the build-control service) may cancel the build too.
+        const cancel = new AbortController();
+        const detach = observer?.attach({
+          runner,
+          state,
+          cancel: (reason) =>
+            cancel.abort(new SdkError('PKR_ERR_CANCELLED', `the build was cancelled (${reason})`)),
+        });
+        let outcome;
+        try {
+          outcome = await runner.run(state, { signal: AbortSignal.any([signal, cancel.signal]) });
+        } finally {
+          detach?.();
+        }
         await reportCleanupErrors(outcome, ui);
         throwUnlessDone(outcome);
         const made = await definition.artifact?.(state, ctx);

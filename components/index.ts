@@ -23,4 +23,5 @@ export {
 } from './define-post-processor.js';
 export { defineDatasource, type DatasourceDefinition, type ExecuteContext } from './define-datasource.js';
 export { maskingUi, maskSecrets, MASK } from './masking-ui.js';
+export { maskingLogger } from './masking-logger.js';
 export type { PrepareContext, ValidateHook } from './prepare-config.js';

@@ -4,6 +4,7 @@ import { abortReason } from './clock.js';
 import type { EventSink, RunStatus, StepEventInput, StepPath } from './events.js';
 import { ENV, NestedFailure, type ExecutionEnv, type StepRecord } from './internal.js';
 import { keys } from './keys.js';
+import type { Logger } from './logger.js';
 import type { RunnerMachine } from './machine.js';
 import type { StateBag } from './state.js';
 import type { CleanupContext, Step, StepContext } from './step.js';
@@ -174,6 +175,10 @@ export class Execution {
     }
   }
 
+  #log(path: StepPath): Logger {
+    return this.env.logger.child({ step: path.join('/') });
+  }
+
   #sink(path: StepPath): EventSink {
     const { env } = this;
     return {
@@ -187,11 +192,23 @@ export class Execution {
   }
 
   #stepContext(path: StepPath): StepContext {
-    return { signal: this.signal, events: this.#sink(path), path, [ENV]: this.env } as StepContext;
+    return {
+      signal: this.signal,
+      events: this.#sink(path),
+      path,
+      log: this.#log(path),
+      [ENV]: this.env,
+    } as StepContext;
   }
 
   #cleanupContext(path: StepPath, run: RunPhaseResult): CleanupContext {
-    const base = { status: run.status, events: this.#sink(path), path, [ENV]: this.env };
+    const base = {
+      status: run.status,
+      events: this.#sink(path),
+      path,
+      log: this.#log(path),
+      [ENV]: this.env,
+    };
     return run.error === undefined ? base : { ...base, error: run.error };
   }
 }

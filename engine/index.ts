@@ -31,4 +31,5 @@ export { onError, type OnErrorMode, type OnErrorOptions, type AskAnswer } from '
 export { toMermaid, toDot, toMachineJson } from './graph.js';
 export type { MachineConfigJson, TransitionJson } from './machine.js';
 export { systemClock, type Clock } from './clock.js';
+export { silentLogger, type Logger, type LogMeta } from './logger.js';
 export type { EngineEvent, EventSink, RunStatus, StepEventInput, StepPath, StepRunResult } from './events.js';

@@ -1,6 +1,7 @@
 import type { InspectionEvent } from 'xstate';
 import type { Clock } from './clock.js';
 import type { EngineEvent, StepPath, StepRunResult } from './events.js';
+import type { Logger } from './logger.js';
 
 /** One row of an outcome's step list. */
 export interface StepRecord {
@@ -27,6 +28,7 @@ export interface ExecutionEnv {
   readonly inspect: ((event: InspectionEvent) => void) | undefined;
   readonly records: StepRecord[];
   readonly cleanupErrors: CleanupFailure[];
+  readonly logger: Logger;
 }
 
 export const ENV = Symbol('packer-plugin-sdk.engine.env');

@@ -28,6 +28,10 @@ export const keys = {
   /** HTTP server address published by the HTTP step (`{{ .HTTPIP }}`, `{{ .HTTPPort }}`). */
   httpIp: stateKey<string>('http_ip'),
   httpPort: stateKey<number>('http_port'),
+  isoPath: stateKey<string>('iso_path'), // StepDownload's local file (Packer's `iso_path`)
+  floppyPath: stateKey<string>('floppy_path'), // StepCreateFloppy's image
+  cdPath: stateKey<string>('cd_path'), // StepCreateCD's ISO
+  outputDir: stateKey<string>('output_dir'), // StepOutputDir's directory, once made
   /** Temporary SSH key pair made for the build. */
   sshPrivateKey: stateKey<string>('ssh_private_key', { sensitive: true }),
   sshPublicKey: stateKey<string>('ssh_public_key'),

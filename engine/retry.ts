@@ -49,7 +49,13 @@ export function retry(step: Step, options: RetryOptions): Step {
         }
         ctx.events.emit({ type: 'step.note', name: 'retry', data: { attempt, error: String(error) } });
         if (step.cleanup)
-          await step.cleanup(state, { status: 'failed', error, events: ctx.events, path: ctx.path });
+          await step.cleanup(state, {
+            status: 'failed',
+            error,
+            events: ctx.events,
+            path: ctx.path,
+            log: ctx.log,
+          });
         const ms = delay(attempt);
         if (ms > 0) await clock.sleep(ms, ctx.signal);
       }

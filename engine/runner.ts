@@ -12,6 +12,7 @@ import {
   type RunnerMachine,
 } from './machine.js';
 import { StateBag } from './state.js';
+import { silentLogger, type Logger } from './logger.js';
 import { validateSteps, type Step } from './step.js';
 
 export type { CleanupFailure, StepRecord } from './internal.js';
@@ -23,6 +24,8 @@ export interface RunnerOptions {
   clock?: Clock;
   /** xstate's inspection callback, attached to every actor this runner creates. */
   inspect?: (event: InspectionEvent) => void;
+  /** Each step gets a child of it as `ctx.log`; default silent. */
+  logger?: Logger;
 }
 
 export interface RunOptions {
@@ -55,6 +58,7 @@ export class Runner {
   readonly steps: readonly Step[];
   readonly #clock: Clock;
   readonly #inspect: RunnerOptions['inspect'];
+  readonly #logger: Logger;
   readonly #events = new Subject<EngineEvent>();
   #machine: RunnerMachine | undefined;
   #running = false;
@@ -65,6 +69,7 @@ export class Runner {
     this.steps = Object.freeze([...steps]);
     this.#clock = options.clock ?? systemClock;
     this.#inspect = options.inspect;
+    this.#logger = options.logger ?? silentLogger;
   }
 
   /** Lifecycle events of every run (nested sequences included), as they happen. */
@@ -96,6 +101,7 @@ export class Runner {
         inspect: this.#inspect,
         records: [],
         cleanupErrors: [],
+        logger: this.#logger,
       };
       const signal = options.signal ?? new AbortController().signal;
       env.emit({ type: 'run.started', path: [], at: this.#clock.now(), steps: this.steps.length });

@@ -1,5 +1,6 @@
 import { SdkError } from '../errors/index.js';
 import type { EventSink, RunStatus, StepPath } from './events.js';
+import type { Logger } from './logger.js';
 import type { State } from './state.js';
 
 export type StepResult = 'continue' | 'halt';
@@ -12,6 +13,8 @@ export interface StepContext {
   readonly events: EventSink;
   /** This step's path, outermost sequence first. */
   readonly path: StepPath;
+  /** The plugin's logger, tagged with this step's path (silent unless the runner got one). */
+  readonly log: Logger;
 }
 
 /** What the runner gives a step's `cleanup`. */
@@ -22,6 +25,7 @@ export interface CleanupContext {
   readonly error?: unknown;
   readonly events: EventSink;
   readonly path: StepPath;
+  readonly log: Logger;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { TObject } from '@sinclair/typebox';
 import type { Communicator } from '../communicators/communicator.js';
 import type { Artifact } from './artifact.js';
+import type { RunExtras } from './build-observer.js';
 import type { GeneratedData, Hook } from './hook.js';
 import type { Ui } from './ui.js';
 
@@ -26,7 +27,7 @@ export interface BuilderPrepareResult {
 export interface Builder extends Configurable {
   prepare(raws: readonly unknown[]): Promise<BuilderPrepareResult>;
   /** Runs the build; resolves with the artifact, or undefined when there is none. */
-  run(ui: Ui, hook: Hook, signal: AbortSignal): Promise<Artifact | undefined>;
+  run(ui: Ui, hook: Hook, signal: AbortSignal, extras?: RunExtras): Promise<Artifact | undefined>;
 }
 
 export interface Provisioner extends Configurable {

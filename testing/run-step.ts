@@ -2,6 +2,7 @@ import { Subject } from 'rxjs';
 import { systemClock, type Clock } from '../engine/clock.js';
 import type { EngineEvent, RunStatus, StepEventInput } from '../engine/events.js';
 import { ENV, type ExecutionEnv } from '../engine/internal.js';
+import { silentLogger, type Logger } from '../engine/logger.js';
 import type { StateBag } from '../engine/state.js';
 import type { CleanupContext, Step, StepContext, StepResult } from '../engine/step.js';
 import { createMockState } from './mock-state.js';
@@ -10,6 +11,8 @@ export interface RunStepOptions {
   state?: StateBag;
   signal?: AbortSignal;
   clock?: Clock;
+  /** The logger the step gets (as a child tagged with its name); default silent. */
+  log?: Logger;
 }
 
 export interface StepRun {
@@ -40,7 +43,10 @@ export async function runStep(step: Step, options: RunStepOptions = {}): Promise
   const events: EngineEvent[] = [];
   const subject = new Subject<EngineEvent>();
   subject.subscribe((e) => events.push(e));
+  const logger = options.log ?? silentLogger;
+  const log = logger.child({ step: step.name });
   const env: ExecutionEnv = {
+    logger,
     clock,
     emit: (e) => subject.next(e),
     inspect: undefined,
@@ -60,6 +66,7 @@ export async function runStep(step: Step, options: RunStepOptions = {}): Promise
     signal: options.signal ?? new AbortController().signal,
     events: sink,
     path,
+    log,
     [ENV]: env,
   } as StepContext;
 
@@ -81,6 +88,7 @@ export async function runStep(step: Step, options: RunStepOptions = {}): Promise
         status,
         events: sink,
         path,
+        log,
         [ENV]: env,
         ...(error === undefined ? {} : { error }),
       } as CleanupContext;

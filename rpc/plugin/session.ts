@@ -5,7 +5,7 @@ import { RpcServer, type RpcHandler } from '../netrpc/index.js';
 import { registerComponentServer, rpcLog, type ServiceContext } from '../services/index.js';
 import { YamuxSession } from '../yamux/index.js';
 import type { ComponentKind } from './constants.js';
-import type { PluginLog } from './log.js';
+import { loggerFromPluginLog, type PluginLog } from './log.js';
 import type { ComponentFactory } from './plugin-set.js';
 
 export interface PluginSessionOptions {
@@ -68,6 +68,7 @@ export async function runPluginSession(connection: Socket, options: PluginSessio
     broker,
     protobuf: options.protobuf,
     log,
+    logger: loggerFromPluginLog(log),
     createServer,
     ...(options.hcldecPackage ? { hcldecPackage: options.hcldecPackage } : {}),
   };

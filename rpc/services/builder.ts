@@ -36,7 +36,10 @@ export function registerBuilderServer(server: RpcServer, builder: Builder, ctx: 
       const signal = cancel.begin(call.signal);
       try {
         const client = await dialClient(ctx, id, signal);
-        const artifact = await builder.run(new UiClient(client), new HookClient(client, ctx), signal);
+        const artifact = await builder.run(new UiClient(client), new HookClient(client, ctx), signal, {
+          ...(ctx.logger ? { log: ctx.logger } : {}),
+          ...(ctx.observer ? { observer: ctx.observer } : {}),
+        });
         if (!artifact) return 0;
         return announceServer(ctx, (s) => registerArtifactServer(s, artifact)).id;
       } finally {

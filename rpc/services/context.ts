@@ -1,4 +1,6 @@
 import type { Duplex } from 'node:stream';
+import type { Logger } from '../../engine/logger.js';
+import type { BuildObserver } from '../../packer/build-observer.js';
 import type { MuxBroker } from '../broker/mux-broker.js';
 import { RpcClient, RpcServer, type RpcLogger } from '../netrpc/index.js';
 
@@ -19,6 +21,10 @@ export interface ServiceContext {
   /** hcldec's package path in the core (gob names nested ObjectSpecs with it); default the module path. */
   readonly hcldecPackage?: string;
   readonly log: ServiceLog;
+  /** The plugin's logger for components and steps. */
+  readonly logger?: Logger;
+  /** Watches and steers builds (the opt-in build-control service). */
+  readonly observer?: BuildObserver;
   /** Makes the RPC server for an announced service (the plugin session guards its handlers). */
   readonly createServer?: () => RpcServer;
 }
