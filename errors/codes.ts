@@ -328,6 +328,75 @@ export const errorCodes = {
     summary: 'Encoded ConfigSpec bytes do not describe an hcldec.ObjectSpec.',
     hint: 'The bytes decoded, but not into the shape Packer uses for specs; the message names the path and what was found there.',
   },
+  // --- steps (stock step library) --------------------------------------------------------
+  PKR_ERR_HTTP_DIRECTORY: {
+    summary: 'The http_directory to serve does not exist or is not a directory.',
+    hint: 'Check the path (relative paths are taken from the directory Packer runs in), or serve files with http_content instead.',
+  },
+  PKR_ERR_HTTP_PORT: {
+    summary: 'No port in http_port_min..http_port_max could be bound for the HTTP server.',
+    hint: 'Widen the range, free a port in it, or check that http_bind_address is an address of this machine.',
+  },
+  PKR_ERR_HTTP_INTERFACE: {
+    summary: 'The http_interface does not exist or has no usable address.',
+    hint: 'Name an interface that is up and has an IPv4 address (see `ip -brief address`), or set http_bind_address instead.',
+  },
+  PKR_ERR_OUTPUT_DIR_EXISTS: {
+    summary: 'The output directory already exists and is not empty.',
+    hint: 'Remove or rename it, choose another output_directory, or run `packer build -force` to delete it first.',
+  },
+  PKR_ERR_OUTPUT_DIR: {
+    summary: 'The output directory could not be created or written to.',
+    hint: 'Check that the path is not a file and that the user running Packer may create and write files there.',
+  },
+  PKR_ERR_CHECKSUM_INVALID: {
+    summary: 'A checksum setting (iso_checksum) is not in a form Packer understands.',
+    hint: 'Write "sha256:<hex>" (or md5/sha1/sha512), bare hex of 32/40/64/128 digits, "file:<url or path>" of a checksum file, or "none".',
+  },
+  PKR_ERR_CHECKSUM_NOT_FOUND: {
+    summary: 'A checksum file has no entry for the file being downloaded.',
+    hint: 'The entry is matched by the file name at the end of the URL; check that the checksum file lists that exact name, or give the checksum itself.',
+  },
+  PKR_ERR_CHECKSUM_MISMATCH: {
+    summary: 'A file does not have the expected checksum.',
+    hint: 'The message shows the expected and the actual value; the bad download was removed. Check the checksum for this exact file, or the mirror serving it.',
+  },
+  PKR_ERR_DOWNLOAD_FAILED: {
+    summary: 'A file could not be fetched from any of its URLs.',
+    hint: 'Each URL tried is listed with its error; check the URLs, the network (proxies) and that local paths exist.',
+  },
+  PKR_ERR_CACHE_LOCK: {
+    summary: 'The lock on a download cache entry could not be taken.',
+    hint: 'Check that the cache directory (PACKER_CACHE_DIR, default ./packer_cache) is writable; a lock left by a process on another host must be removed by hand.',
+  },
+  PKR_ERR_MEDIA_SOURCE: {
+    summary: 'A file or directory listed for a floppy or CD image does not exist or cannot be read.',
+    hint: 'Check floppy_files, floppy_dirs or cd_files: relative paths are taken from the directory Packer runs in, and the files must be readable by the user running Packer.',
+  },
+  PKR_ERR_MEDIA_NAME: {
+    summary: 'Two files would land at the same place on a floppy or CD image, or a name cannot be stored there.',
+    hint: 'FAT names are case-insensitive: rename one of the clashing files, or move one into a directory of its own.',
+  },
+  PKR_ERR_FLOPPY_FULL: {
+    summary: 'The files do not fit on a 1.44 MB floppy image.',
+    hint: 'A floppy holds about 1.4 MB in at most 224 root entries; move large files to http_directory, cd_files or a file provisioner.',
+  },
+  PKR_ERR_TOOL_MISSING: {
+    summary: 'An external program a step needs is not installed.',
+    hint: 'Install it (the message names the Debian package), or make sure it is on PATH for the user running Packer.',
+  },
+  PKR_ERR_CD_CREATE: {
+    summary: 'The ISO image for cd_files could not be created.',
+    hint: "The message ends with xorriso's own error output; check the files, the free space in TMPDIR and cd_label (at most 32 characters).",
+  },
+  PKR_ERR_WAIT_TIMEOUT: {
+    summary: 'A condition a step waited for did not become true in time.',
+    hint: 'The message says what was awaited and for how long; raise the timeout or find out why the machine never got there.',
+  },
+  PKR_ERR_SHUTDOWN_TIMEOUT: {
+    summary: 'The machine did not stop within shutdown_timeout.',
+    hint: 'Check that shutdown_command really powers the machine off (and needs no password for sudo), or raise shutdown_timeout.',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
