@@ -397,6 +397,51 @@ export const errorCodes = {
     summary: 'The machine did not stop within shutdown_timeout.',
     hint: 'Check that shutdown_command really powers the machine off (and needs no password for sudo), or raise shutdown_timeout.',
   },
+  // --- steps: shell provisioning, boot commands, VNC ----------------------------------------
+  PKR_ERR_SHELL_EXIT_CODE: {
+    summary: 'A provisioning script exited with a status that is not in valid_exit_codes.',
+    hint: 'Read the script output above the error; if the status is expected (e.g. 3010 after a reboot request), add it to `valid_exit_codes`.',
+  },
+  PKR_ERR_SHELL_DISCONNECTED: {
+    summary: 'The connection dropped while a provisioning script was running.',
+    hint: 'If the script reboots or restarts the network on purpose, set `expect_disconnect = true` (or add 2300218 to `valid_exit_codes`); otherwise check the machine for a crash.',
+  },
+  PKR_ERR_SHELL_START: {
+    summary: 'A provisioning script could not be uploaded or started before start_retry_timeout.',
+    hint: 'The cause is the last attempt’s error. Check that the machine is reachable and `remote_folder` exists and is writable; raise `start_retry_timeout` for machines that take long to come back from a reboot.',
+  },
+  PKR_ERR_SHELL_CLEANUP: {
+    summary: 'A provisioning script ran, but removing it from the machine failed.',
+    hint: 'Check that the machine is still reachable and that the script path is writable; set `skip_clean = true` to leave scripts in place.',
+  },
+  PKR_ERR_SHELL_SCRIPT: {
+    summary: 'A local script named in `script`/`scripts` could not be read.',
+    hint: 'Check the path (relative paths resolve against the directory Packer runs in) and its permissions.',
+  },
+  PKR_ERR_SHELL_LOCAL_START: {
+    summary: 'shell-local could not start its execute_command on this machine.',
+    hint: 'The first element of `execute_command` must be an executable program (default /bin/sh); check that it exists and is executable.',
+  },
+  PKR_ERR_BOOT_COMMAND_SYNTAX: {
+    summary: 'A boot command does not parse.',
+    hint: 'Each line names the boot_command entry and column: fix the key name (the message lists the valid ones), or the `<waitXX>` duration (Go syntax such as 5s, 1m30s, a positive value).',
+  },
+  PKR_ERR_VNC_CONNECT: {
+    summary: 'The VNC server could not be reached, or closed the connection.',
+    hint: 'Check the VNC host and port the builder uses and that the machine’s VNC server is running (and listening on that address).',
+  },
+  PKR_ERR_VNC_PROTOCOL: {
+    summary: 'The VNC server answered something this RFB client does not understand.',
+    hint: 'The server must speak RFB 3.3, 3.7 or 3.8 and offer security type None or VNC authentication; the message says what arrived instead.',
+  },
+  PKR_ERR_VNC_AUTH: {
+    summary: 'The VNC server refused the connection during authentication.',
+    hint: 'Check the VNC password (only its first 8 characters count), or whether the server needs a password at all; the message carries the server’s reason when it sent one.',
+  },
+  PKR_ERR_VNC_KEY: {
+    summary: 'A character of the boot command has no X11 keysym to send over VNC.',
+    hint: 'Control characters other than newline and tab cannot be typed; use named keys such as <enter>, <tab> or <esc> instead.',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
