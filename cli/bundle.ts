@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -29,15 +30,31 @@ const nativeAddonsOptional: Plugin = {
   },
 };
 
+const BANNER = [
+  "import { createRequire as __sdkCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __sdkFileURLToPath } from 'node:url';",
+  "import { dirname as __sdkDirname } from 'node:path';",
+  'const require = __sdkCreateRequire(import.meta.url);',
+  'const __filename = __sdkFileURLToPath(import.meta.url);',
+  'const __dirname = __sdkDirname(__filename);',
+].join(' ');
+
 export interface BundleOptions {
   /** Minify (names kept, so stack traces stay readable). Default false. */
   minify?: boolean;
+  /** Extra esbuild plugins, run before the SDK's own (the packaging CLI swaps modules with them). */
+  plugins?: readonly Plugin[];
+  /** Write `.map` files next to the output. Default false. */
+  sourcemap?: boolean;
 }
 
 /**
  * Bundles a plugin's entry into `outdir` as ESM with code splitting: the entry (what the
  * handshake needs) stays small and components imported with `import()` load later. Returns
  * the path of the entry's output file.
+ *
+ * `outdir` also gets a `package.json` saying `"type": "module"`, so Node loads the `.js`
+ * files as ES modules wherever the directory is copied, without guessing from their syntax.
  */
 export async function bundlePluginEntry(
   entry: string,
@@ -54,12 +71,23 @@ export async function bundlePluginEntry(
     outdir,
     minify: options.minify ?? false,
     keepNames: true,
-    // Bundled CommonJS dependencies still call require().
+    sourcemap: options.sourcemap ?? false,
+    // Bundled CommonJS dependencies still call require() and read __dirname/__filename (ssh2's
+    // agent module does at load time), which ES modules do not have. `define` only rewrites
+    // free references, so a module that declares its own __dirname keeps it.
     banner: {
-      js: "import { createRequire as __sdkCreateRequire } from 'node:module'; const require = __sdkCreateRequire(import.meta.url);",
+      js: [
+        "import { createRequire as __sdkCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __sdkFileURLToPath } from 'node:url';",
+        'const require = __sdkCreateRequire(import.meta.url);',
+        'const __sdkFilename = __sdkFileURLToPath(import.meta.url);',
+        "const __sdkDirname = __sdkFileURLToPath(new URL('.', import.meta.url));",
+      ].join(' '),
     },
-    plugins: [rxjsEsm, nativeAddonsOptional],
-    logLevel: 'error',
+    define: { __dirname: '__sdkDirname', __filename: '__sdkFilename' },
+    plugins: [...(options.plugins ?? []), rxjsEsm, nativeAddonsOptional],
+    logLevel: 'silent',
   });
+  writeFileSync(join(outdir, 'package.json'), '{"type":"module"}\n');
   return join(outdir, basename(entry).replace(/\.[cm]?[jt]s$/, '.js'));
 }

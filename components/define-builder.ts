@@ -67,11 +67,11 @@ export const builderConfigKey = stateKey<unknown>('builder_config');
  */
 export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S>): () => Builder {
   return () => {
-    let prepared: ReturnType<typeof prepareConfig<S>> | undefined;
+    let prepared: Awaited<ReturnType<typeof prepareConfig<S>>> | undefined;
     return {
       configSchema: definition.schema,
       async prepare(raws) {
-        prepared = prepareConfig(definition.schema, raws, definition.validate, definition.render);
+        prepared = await prepareConfig(definition.schema, raws, definition.validate, definition.render);
         return { generatedVars: [...(definition.generatedData ?? [])], warnings: prepared.warnings };
       },
       async run(rawUi, hook, signal, extras = {}) {

@@ -27,12 +27,12 @@ export function defineDatasource<S extends TObject, O extends TObject>(
   definition: DatasourceDefinition<S, O>,
 ): () => Datasource {
   return () => {
-    let prepared: ReturnType<typeof prepareConfig<S>> | undefined;
+    let prepared: Awaited<ReturnType<typeof prepareConfig<S>>> | undefined;
     return {
       configSchema: definition.schema,
       outputSchema: definition.output,
       async configure(raws) {
-        prepared = prepareConfig(definition.schema, raws, definition.validate, definition.render);
+        prepared = await prepareConfig(definition.schema, raws, definition.validate, definition.render);
       },
       async execute(signal) {
         if (!prepared)

@@ -38,11 +38,11 @@ export function definePostProcessor<S extends TObject>(
   definition: PostProcessorDefinition<S>,
 ): () => PostProcessor {
   return () => {
-    let prepared: ReturnType<typeof prepareConfig<S>> | undefined;
+    let prepared: Awaited<ReturnType<typeof prepareConfig<S>>> | undefined;
     return {
       configSchema: definition.schema,
       async configure(raws) {
-        prepared = prepareConfig(definition.schema, raws, definition.validate, definition.render);
+        prepared = await prepareConfig(definition.schema, raws, definition.validate, definition.render);
       },
       async postProcess(ui, artifact, signal): Promise<PostProcessResult> {
         if (!prepared)

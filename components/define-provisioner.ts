@@ -35,11 +35,11 @@ export function defineProvisioner<S extends TObject>(
   definition: ProvisionerDefinition<S>,
 ): () => Provisioner {
   return () => {
-    let prepared: ReturnType<typeof prepareConfig<S>> | undefined;
+    let prepared: Awaited<ReturnType<typeof prepareConfig<S>>> | undefined;
     return {
       configSchema: definition.schema,
       async prepare(raws) {
-        prepared = prepareConfig(definition.schema, raws, definition.validate, definition.render);
+        prepared = await prepareConfig(definition.schema, raws, definition.validate, definition.render);
       },
       async provision(ui, communicator, generatedData, signal) {
         if (!prepared)

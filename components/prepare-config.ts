@@ -13,10 +13,11 @@ export interface PrepareContext {
 }
 
 /** A component's extra checks, after the schema passed: more problems, and warnings. */
-export type ValidateHook<T> = (
-  config: T,
-  ctx: PrepareContext,
-) => readonly ConfigProblem[] | { problems?: readonly ConfigProblem[]; warnings?: readonly string[] } | void;
+export type ValidateResult =
+  readonly ConfigProblem[] | { problems?: readonly ConfigProblem[]; warnings?: readonly string[] } | void;
+
+/** A component's own checks; may be async (e.g. reading a key file the config names). */
+export type ValidateHook<T> = (config: T, ctx: PrepareContext) => ValidateResult | Promise<ValidateResult>;
 
 export interface PreparedConfig<T> {
   readonly config: T;
@@ -33,18 +34,18 @@ export interface PreparedConfig<T> {
  * every problem (schema problems first, then the component's own), formatted like Packer's
  * multi-errors so `packer validate` shows one line per field.
  */
-export function prepareConfig<S extends TObject>(
+export async function prepareConfig<S extends TObject>(
   schema: S,
   raws: readonly unknown[],
   validate: ValidateHook<Static<S>> | undefined,
   render: RenderConfig | undefined,
-): PreparedConfig<Static<S>> {
+): Promise<PreparedConfig<Static<S>>> {
   const renderer = render ?? defaultRenderer;
   const decoded = decodeConfig(schema, raws, { render: renderer });
   const problems = [...decoded.problems];
   const warnings = [...decoded.warnings];
   if (problems.length === 0 && validate) {
-    const extra = validate(decoded.config, { common: decoded.common });
+    const extra = await validate(decoded.config, { common: decoded.common });
     if (Array.isArray(extra)) problems.push(...(extra as readonly ConfigProblem[]));
     else if (extra && typeof extra === 'object') {
       const result = extra as { problems?: readonly ConfigProblem[]; warnings?: readonly string[] };
