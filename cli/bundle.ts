@@ -30,15 +30,6 @@ const nativeAddonsOptional: Plugin = {
   },
 };
 
-const BANNER = [
-  "import { createRequire as __sdkCreateRequire } from 'node:module';",
-  "import { fileURLToPath as __sdkFileURLToPath } from 'node:url';",
-  "import { dirname as __sdkDirname } from 'node:path';",
-  'const require = __sdkCreateRequire(import.meta.url);',
-  'const __filename = __sdkFileURLToPath(import.meta.url);',
-  'const __dirname = __sdkDirname(__filename);',
-].join(' ');
-
 export interface BundleOptions {
   /** Minify (names kept, so stack traces stay readable). Default false. */
   minify?: boolean;
