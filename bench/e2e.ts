@@ -2,12 +2,17 @@
  * End-to-end figures under the real `packer` binary, each against Packer's own Go `null`
  * builder in the same run:
  * - wall time of `packer build` on a trivial template: TS builder vs Go null builder
- *   (target ratio ≤ 1.6).
+ *   (target ratio ≤ 1.6);
+ * - a 256 MiB upload by Packer's `file` provisioner through the TS builder's SSH
+ *   communicator (examples/packer-plugin-debian, builder `ssh`) vs through the Go null
+ *   builder's, to the same OpenSSH sshd on loopback (target ratio ≤ 1.1).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { sshdSkipReason, startSshd } from '../spec/support/sshd.js';
 import { bundleEntry, timePacker, writeLauncher } from './packer-run.js';
 import { median } from './support.js';
 
@@ -43,6 +48,54 @@ try {
   console.log(
     `  TS builder               ${tsMs.toFixed(0)} ms  ratio ${(tsMs / goMs).toFixed(2)} (target <= 1.6)`,
   );
+
+  const skip = sshdSkipReason();
+  if (skip) {
+    console.log(`256 MiB file-provisioner upload: skipped (${skip})`);
+  } else {
+    const sshd = await startSshd();
+    try {
+      const debian = await bundleEntry(
+        fileURLToPath(new URL('../examples/packer-plugin-debian/main.ts', import.meta.url)),
+        join(work, 'debian'),
+      );
+      writeLauncher(plugins, 'packer-plugin-debian', debian);
+      const blob = join(work, 'blob.bin');
+      writeFileSync(blob, randomBytes(256 * 1024 * 1024));
+      const ssh = {
+        ssh_host: sshd.host,
+        ssh_port: sshd.port,
+        ssh_username: sshd.username,
+        ssh_private_key_file: sshd.userKey.privateKeyPath,
+      };
+      const upload = { type: 'file', source: blob, destination: join(work, 'uploaded.bin') };
+      writeFileSync(
+        join(work, 'ts-upload.json'),
+        JSON.stringify({ builders: [{ type: 'debian-ssh', ...ssh }], provisioners: [upload] }),
+      );
+      writeFileSync(
+        join(work, 'go-upload.json'),
+        JSON.stringify({ builders: [{ type: 'null', communicator: 'ssh', ...ssh }], provisioners: [upload] }),
+      );
+      const tsUp: number[] = [];
+      const goUp: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        goUp.push(await timePacker(['build', 'go-upload.json'], work, env));
+        tsUp.push(await timePacker(['build', 'ts-upload.json'], work, env));
+      }
+      const g = median(goUp);
+      const t = median(tsUp);
+      console.log(
+        '256 MiB upload by the file provisioner over SSH, whole packer build (median of 3, interleaved)',
+      );
+      console.log(`  through Go null builder  ${g.toFixed(0)} ms`);
+      console.log(
+        `  through TS builder       ${t.toFixed(0)} ms  ratio ${(t / g).toFixed(2)} (target <= 1.1)`,
+      );
+    } finally {
+      await sshd.stop();
+    }
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
