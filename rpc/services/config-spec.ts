@@ -1,62 +1,32 @@
 import type { TSchema } from '@sinclair/typebox';
-import { schemaToCtyType, schemaToHclSpec } from '../../config/hcl-spec.js';
-import { jsToCtyValue } from '../../config/cty-value.js';
-import { encodeCtyValueGob, encodeCtyValueMsgpack } from '../cty/index.js';
-import { encodeSpecGob, encodeSpecProtobuf } from '../hclspec/index.js';
+import type * as Encoding from './config-spec-encoding.js';
 import type { ServiceContext } from './context.js';
 
-const gobSpecs = new WeakMap<TSchema, Uint8Array>();
-const protoSpecs = new WeakMap<TSchema, Uint8Array>();
+type EncodingContext = Pick<ServiceContext, 'protobuf' | 'hcldecPackage'>;
 
-/**
- * A component's ConfigSpec as core asked for it (protocol §5.4): protobuf `Spec` when started
- * with `--protobuf`, else gob of an `hcldec.ObjectSpec` in Packer 1.6.6's layout (which every
- * later gob decoder reads too), nested blocks named after the core's own hcldec package path.
- * Computed once per schema (one process serves one core).
- */
-export function encodeSpec(
+// The gob/protobuf/cty encoders are only needed for HCL2 templates and data sources; JSON
+// builds never ask for a ConfigSpec. Loading them on first use keeps them out of every other
+// plugin process's start-up.
+const encoding = (): Promise<typeof Encoding> => import('./config-spec-encoding.js');
+
+/** `ConfigSpecResponse{ConfigSpec []byte}` (see config-spec-encoding.ts). */
+export async function configSpecReply(
   schema: TSchema,
-  ctx: Pick<ServiceContext, 'protobuf' | 'hcldecPackage'>,
-): Uint8Array {
-  const cache = ctx.protobuf ? protoSpecs : gobSpecs;
-  let bytes = cache.get(schema);
-  if (!bytes) {
-    const spec = schemaToHclSpec(schema);
-    bytes = ctx.protobuf
-      ? encodeSpecProtobuf(spec)
-      : encodeSpecGob(spec, 'packer166', ctx.hcldecPackage ? { hcldecPackage: ctx.hcldecPackage } : {});
-    cache.set(schema, bytes);
-  }
-  return bytes;
+  ctx: EncodingContext,
+): Promise<{ ConfigSpec: Uint8Array }> {
+  return (await encoding()).configSpecReply(schema, ctx);
 }
 
-/** `ConfigSpecResponse{ConfigSpec []byte}`. */
-export function configSpecReply(
-  schema: TSchema,
-  ctx: Pick<ServiceContext, 'protobuf'>,
-): { ConfigSpec: Uint8Array } {
-  return { ConfigSpec: encodeSpec(schema, ctx) };
+/** A data source's OutputSpec. */
+export async function encodeOutputSpec(schema: TSchema, ctx: EncodingContext): Promise<Uint8Array> {
+  return (await encoding()).encodeOutputSpec(schema, ctx);
 }
 
-/** A data source's OutputSpec: the same encoding as a ConfigSpec. */
-export function encodeOutputSpec(
-  schema: TSchema,
-  ctx: Pick<ServiceContext, 'protobuf' | 'hcldecPackage'>,
-): Uint8Array {
-  return encodeSpec(schema, ctx);
-}
-
-/**
- * A data source's result (protocol §6.2): cty msgpack with a DynamicPseudoType wrapper in
- * protobuf mode, else `(cty.Value).GobEncode()` in the layout of the SDK's go-cty fork (what
- * Packer 1.7–1.11 decode).
- */
-export function encodeOutputValue(
+/** A data source's result value. */
+export async function encodeOutputValue(
   schema: TSchema,
   output: unknown,
-  ctx: Pick<ServiceContext, 'protobuf'>,
-): Uint8Array {
-  const type = schemaToCtyType(schema);
-  const value = jsToCtyValue(output, type);
-  return ctx.protobuf ? encodeCtyValueMsgpack(value, type) : encodeCtyValueGob(value, type, 'sdkfork');
+  ctx: EncodingContext,
+): Promise<Uint8Array> {
+  return (await encoding()).encodeOutputValue(schema, output, ctx);
 }

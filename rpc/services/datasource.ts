@@ -16,7 +16,7 @@ export function registerDatasourceServer(
   const cancel = new CancelScope();
   server.register('Datasource', {
     ConfigSpec: async () => configSpecReply(datasource.configSchema, ctx),
-    OutputSpec: async () => ({ OutputSpec: encodeOutputSpec(datasource.outputSchema, ctx) }),
+    OutputSpec: async () => ({ OutputSpec: await encodeOutputSpec(datasource.outputSchema, ctx) }),
     Configure: async (args) => {
       await datasource.configure(asArray(asStruct(args, 'Datasource.Configure').Configs, 'Configs'));
       return { Error: null };
@@ -25,7 +25,7 @@ export function registerDatasourceServer(
       const signal = cancel.begin(call.signal);
       try {
         const output = await datasource.execute(signal);
-        return { Value: encodeOutputValue(datasource.outputSchema, output, ctx), Error: null };
+        return { Value: await encodeOutputValue(datasource.outputSchema, output, ctx), Error: null };
       } finally {
         cancel.end(signal);
       }
