@@ -34,7 +34,7 @@ export const shellLocalProperties = {
   command: Type.String({
     default: '',
     description: 'One command to run (Packer keeps it for old templates; use inline).',
-    'x-deprecated': 'command is deprecated: use inline instead.',
+    'x-deprecated': 'use inline instead.',
   }),
   inline_shebang: Type.String({ default: '/bin/sh -e', description: 'The #! line of the inline script.' }),
   execute_command: Deferred(

@@ -110,7 +110,14 @@ describe('steps/boot-command-parse: the boot-command grammar', () => {
     [
       'sign inside a duration',
       '<wait1m-30s>',
-      [{ path: 'boot_command', line: 1, column: 1, reason: /^time: unknown unit "m-" in duration "1m-30s"$/ }],
+      [
+        {
+          path: 'boot_command',
+          line: 1,
+          column: 1,
+          reason: /^time: unknown unit "m-" in duration "1m-30s"$/,
+        },
+      ],
     ],
     [
       'a duration out of range',

@@ -14,11 +14,16 @@ import {
 import { packerCommonKey } from '../../components/define-builder.js';
 import { buildPlaceholderData } from '../../config/interpolate/index.js';
 import { emptyPackerCommon } from '../../config/packer-common.js';
+import { decodeConfig } from '../../config/decode.js';
+import { schemaToHclSpec } from '../../config/hcl-spec.js';
+import { BootCommandConfigSchema } from '../../steps/boot-command-config.js';
+import { ShellLocalSchema } from '../../steps/shell-local.js';
 import { keys } from '../../engine/keys.js';
 import { abortReason } from '../../engine/clock.js';
 import { isSdkError, SdkError, type ErrorCode } from '../../errors/index.js';
 import {
   resolveShellConfig,
+  ShellProvisionerSchema,
   validateShellConfig,
   type ShellProvisionerInput,
 } from '../../steps/shell-config.js';
@@ -482,6 +487,20 @@ describe('steps/shell-provision: config, step and component', () => {
     expect(machine.log[2]).to.equal(
       "run chmod +x /tmp/p.sh; PACKER_BUILDER_TYPE='null' PACKER_BUILD_NAME='b'  /tmp/p.sh",
     );
+  });
+
+  it('declares schemas Packer can use: an HCL2 spec for every field, deprecations as warnings', () => {
+    expect(Object.keys(schemaToHclSpec(ShellProvisionerSchema))).to.have.length(19);
+    expect(Object.keys(schemaToHclSpec(ShellLocalSchema))).to.include.members(['command', 'only_on', 'env']);
+    expect(Object.keys(schemaToHclSpec(BootCommandConfigSchema))).to.deep.equal([
+      'boot_command',
+      'boot_wait',
+      'boot_keygroup_interval',
+      'boot_key_interval',
+    ]);
+    expect(decodeConfig(ShellLocalSchema, [{ command: 'x' }]).warnings).to.deep.equal([
+      'command is deprecated: use inline instead.',
+    ]);
   });
 
   it('cleans output lines as Packer does', () => {
