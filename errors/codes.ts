@@ -442,6 +442,92 @@ export const errorCodes = {
     summary: 'A character of the boot command has no X11 keysym to send over VNC.',
     hint: 'Control characters other than newline and tab cannot be typed; use named keys such as <enter>, <tab> or <esc> instead.',
   },
+  // --- cli (packaging: build, release, install-legacy, docs, init) and acctest -------------
+  PKR_ERR_CLI_USAGE: {
+    summary: 'The packaging CLI was called with arguments it does not understand.',
+    hint: 'Run `packer-plugin-sdk help` for the commands, or `packer-plugin-sdk COMMAND --help` for one command and its flags.',
+  },
+  PKR_ERR_CLI_BUNDLE: {
+    summary: 'The plugin entry could not be bundled.',
+    hint: 'The message lists the bundler errors with file and line; fix them (a missing package needs `npm install`).',
+  },
+  PKR_ERR_CLI_SEA: {
+    summary: 'A single executable could not be made from the bundle.',
+    hint: 'Single executables need Linux and a Node.js binary that carries the SEA fuse (official builds from 20.12 on); build without --sea to get a launcher and bundle instead.',
+  },
+  PKR_ERR_CLI_NOT_BUILT: {
+    summary: 'The given path is not a plugin executable.',
+    hint: 'Pass the `packer-plugin-NAME` file that `packer-plugin-sdk build` printed (a launcher, a single-file launcher or an executable).',
+  },
+  PKR_ERR_CLI_DESCRIBE: {
+    summary: 'The built plugin did not answer `describe` with a valid description.',
+    hint: 'Run `./packer-plugin-NAME describe` yourself: it must print one JSON line and exit 0 (launchers also need `node` on PATH, or PACKER_SDK_NODE).',
+  },
+  PKR_ERR_CLI_VERSION_MISMATCH: {
+    summary: 'The release version differs from the version the plugin reports.',
+    hint: 'Set the same version in `new PluginSet({ version })` and on `release --version`, rebuild, then release again.',
+  },
+  PKR_ERR_CLI_PLATFORM: {
+    summary: 'The plugin cannot be released for the requested OS or architecture.',
+    hint: 'An executable runs only on the platform of the Node.js binary it was made from, and launchers need a POSIX shell (no Windows): build on the target platform, or release a launcher build.',
+  },
+  PKR_ERR_CLI_ENTRY: {
+    summary: 'The plugin entry did not hand a PluginSet to serve().',
+    hint: 'The entry must call `serve(new PluginSet(...))` imported from packer-plugin-sdk (or packer-plugin-sdk/plugin) when it is loaded; the CLI reads the components from that call.',
+  },
+  PKR_ERR_CLI_NAME: {
+    summary: 'The plugin name is missing or cannot be used in file names.',
+    hint: 'Pass `--name NAME` (letters, digits and dashes), give the PluginSet a `name`, or name the package `packer-plugin-NAME`.',
+  },
+  PKR_ERR_CLI_INIT_TARGET: {
+    summary: 'The directory to scaffold into already has files.',
+    hint: 'Choose a new or empty directory: init never overwrites anything.',
+  },
+  PKR_ERR_ACC_PACKER: {
+    summary: 'packer could not be run for an acceptance test, or did not finish in time.',
+    hint: 'Check that `packer` is on PATH (or pass `packer` in the options) and raise `timeoutMs` for slow builds; the message has its output so far.',
+  },
+  PKR_ERR_ACC_CHECK: {
+    summary: 'An acceptance test case failed.',
+    hint: 'The message names the work directory kept for inspection: it holds the template and packer.log (PACKER_LOG=1 output, including what the plugin wrote to stderr).',
+  },
+  // --- observability (plugin logger, build-control service, step graph and watch commands) ---
+  PKR_ERR_CONTROL_ADDRESS: {
+    summary: 'PACKER_SDK_CONTROL does not name a usable address for the build-control service.',
+    hint: 'Use an absolute unix socket path, or tcp:127.0.0.1:PORT; any other host also needs PACKER_SDK_CONTROL_TOKEN. The service was not started; the build runs without it.',
+  },
+  PKR_ERR_CONTROL_LISTEN: {
+    summary: 'The build-control service could not listen on its address.',
+    hint: 'For a socket path: its directory must exist and be writable, and no other build may be serving there (one socket per plugin process). For TCP: the port must be free.',
+  },
+  PKR_ERR_CONTROL_UNAUTHENTICATED: {
+    summary: 'A build-control call did not carry the token the plugin was started with.',
+    hint: 'Send `authorization: Bearer <PACKER_SDK_CONTROL_TOKEN>` metadata with every call (the watch command reads the variable itself).',
+  },
+  PKR_ERR_CONTROL_NO_BUILD: {
+    summary: 'The build-control call needs a running build, and there is none.',
+    hint: 'The build has not started yet (Packer is still preparing) or has already ended; Watch to see when it starts.',
+  },
+  PKR_ERR_CONTROL_NOT_PAUSED: {
+    summary: 'Resume or StepOver was called while the build was not paused.',
+    hint: 'Set a breakpoint (SetBreakpoints) and wait for the paused event before resuming.',
+  },
+  PKR_ERR_CONTROL_BREAKPOINT: {
+    summary: 'A breakpoint does not name a step.',
+    hint: "Give step names (matched at any depth) or '/'-joined paths such as chroot/provision; `#start` and `#error` are the only special entries.",
+  },
+  PKR_ERR_CONTROL_CONNECT: {
+    summary: 'The build-control service could not be reached.',
+    hint: 'Check the address (the PACKER_SDK_CONTROL value the plugin was started with) and that the build is still running: the socket goes away when the build ends.',
+  },
+  PKR_ERR_GRAPH_UNSUPPORTED: {
+    summary: 'This builder cannot list its steps without running.',
+    hint: 'Only builders made with defineBuilder expose their step graph; for others, call toMermaid/toDot on their step list in code.',
+  },
+  PKR_ERR_GRAPH_PLUGIN: {
+    summary: 'The plugin could not be started to read its step graph.',
+    hint: 'Pass a plugin entry (.ts), a bundle (.js) or a built executable, and a builder name it registers; the message has the plugin\'s own error output.',
+  },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
