@@ -3,7 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages driven for real by specs and the demo (package:command).
-SYSTEM_DEPS := packer:packer openssh-server:/usr/sbin/sshd openssh-client:ssh mmdebstrap:mmdebstrap
+SYSTEM_DEPS := packer:packer openssh-server:/usr/sbin/sshd openssh-client:ssh mmdebstrap:mmdebstrap \
+	xorriso:xorriso mtools:mdir dosfstools:/usr/sbin/fsck.fat \
+	tigervnc-standalone-server:Xtigervnc tigervnc-tools:vncpasswd x11-utils:xev graphviz:dot
 
 MOCHA := npx --no-install mocha
 ALL_SPECS := 'spec/**/*.spec.ts'
