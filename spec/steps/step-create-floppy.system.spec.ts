@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { keys } from '../../engine/keys.js';
+import { asError } from '../../errors/index.js';
 import { stepCreateFloppy } from '../../steps/step-create-floppy.js';
 import { createMockState, MockUi, runStep, type StepRun } from '../../testing/index.js';
 import { requireTool } from '../support/tools.js';
@@ -43,7 +44,7 @@ describe('steps/step-create-floppy against mtools and fsck.fat', function () {
       ),
       { state: createMockState([[keys.ui, new MockUi()]]) },
     );
-    if (run.error) throw run.error instanceof Error ? run.error : new Error(String(run.error));
+    if (run.error) throw asError(run.error);
     image = run.state.require(keys.floppyPath);
   });
 
