@@ -28,7 +28,7 @@ describe('e2e: HTTP server + boot command + provisioning under real packer', fun
             work_dir: work,
             http_content: { '/ks.cfg': 'kickstart served by the TS builder' },
             http_bind_address: '127.0.0.1',
-            boot_wait: '0s',
+            boot_wait: '-1s', // "0s" would mean Packer's default of 10 s
             boot_key_interval: '1ms',
             boot_command: [
               'curl -sf http://{{ .HTTPIP }}:{{ .HTTPPort }}/ks.cfg -o fetched-at-boot.txt<enter>',
