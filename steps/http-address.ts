@@ -71,7 +71,8 @@ export function bindAddressFor(
   interfaceName: string,
   network: HostNetwork = {},
 ): string {
-  if (interfaceName === '') return bindAddress === '' ? '0.0.0.0' : bindAddress;
+  // "[::]" is how addresses are written in URLs; listen() wants the bare form.
+  if (interfaceName === '') return bindAddress === '' ? '0.0.0.0' : bindAddress.replace(/^\[(.*)\]$/, '$1');
   const table = (network.interfaces ?? os.networkInterfaces)();
   const address = interfaceIpv4(table, interfaceName);
   if (!address) {

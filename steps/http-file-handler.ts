@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -195,7 +194,7 @@ async function sendFile(
       size,
       { 'Content-Type': contentTypeFor(file), 'Last-Modified': mtime.toUTCString() },
       async (start, end) => {
-        await pipeline(createReadStream('', { fd: handle.fd, start, end, autoClose: false }), res);
+        await pipeline(handle.createReadStream({ start, end, autoClose: false }), res);
       },
     );
   } finally {

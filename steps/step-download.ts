@@ -161,7 +161,18 @@ export class StepDownload implements Step {
         failures.push({ url, error: err });
       }
     }
-    if (failures.length === 1) throw failures[0]!.error;
+    const only = failures.length === 1 ? failures[0]!.error : undefined;
+    if (isSdkError(only)) throw only;
+    if (only !== undefined) {
+      throw new SdkError(
+        'PKR_ERR_DOWNLOAD_FAILED',
+        `error downloading ${description} from ${urls[0]}: ${describeError(only)}`,
+        {
+          cause: only,
+          details: { urls: [urls[0]] },
+        },
+      );
+    }
     throw new SdkError(
       'PKR_ERR_DOWNLOAD_FAILED',
       `error downloading ${description}:\n${failures.map((f) => `* ${f.url}: ${describeError(f.error)}`).join('\n')}`,
@@ -190,7 +201,15 @@ export class StepDownload implements Step {
       );
     }
     const target = this.#target(url, expected, cwd);
-    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true }).catch((err: unknown) => {
+      throw new SdkError(
+        'PKR_ERR_CACHE_LOCK',
+        `cannot create the cache directory ${path.dirname(target)}: ${describeError(err)}`,
+        {
+          cause: err,
+        },
+      );
+    });
     const release = await acquireFileLock(`${target}.lock`, {
       signal,
       clock: this.#options.clock ?? systemClock,

@@ -101,7 +101,8 @@ describe('steps/step-download', function () {
     const port = server.port;
     // The first transfer drops and the server is gone before the resume.
     const first = await download([server.url('/dies.iso')], checksum, { resumeAttempts: 1 });
-    expect(isSdkError(first.error) || first.error instanceof Error).to.equal(true);
+    expect(isSdkError(first.error, 'PKR_ERR_DOWNLOAD_FAILED'), String(first.error)).to.equal(true);
+    expect((first.error as Error).message).to.contain('ECONNREFUSED');
     const parts = (await cacheFiles()).filter((f) => f.endsWith('.part'));
     expect(parts, `${String(first.error)}\n${ui.lines.join('\n')}`).to.have.length(1);
     const partSize = (await stat(path.join(cache, parts[0]!))).size;

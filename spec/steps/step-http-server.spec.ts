@@ -6,7 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { keys } from '../../engine/keys.js';
 import { isSdkError } from '../../errors/index.js';
-import { defaultRouteInterface, guestAddressFor, listenInRange } from '../../steps/http-address.js';
+import {
+  bindAddressFor,
+  defaultRouteInterface,
+  guestAddressFor,
+  listenInRange,
+} from '../../steps/http-address.js';
 import { parseRange } from '../../steps/http-file-handler.js';
 import { StepHttpServer, validateHttpConfig, type HttpConfig } from '../../steps/step-http-server.js';
 import { createMockState, MockUi, runStep, type StepRun } from '../../testing/index.js';
@@ -277,6 +282,8 @@ describe('steps/step-http-server', () => {
         await guestAddressFor('0.0.0.0', '', { interfaces: () => ({}), routeTable: async () => undefined }),
       ).to.equal('127.0.0.1');
       expect(await guestAddressFor('192.168.1.7', '', network)).to.equal('192.168.1.7');
+      expect(bindAddressFor('[::]', '')).to.equal('::');
+      expect(bindAddressFor('', '')).to.equal('0.0.0.0');
     });
   });
 
