@@ -67,14 +67,17 @@ export class StepOutputDir implements Step {
     const ui = state.require(keys.ui);
     const force = this.#options.force ?? state.get(packerCommonKey)?.force ?? false;
     const dir = this.#dir;
-    const existing = await stat(dir).catch(() => undefined);
+    const existing = await stat(dir).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw this.#error(`cannot inspect output directory ${dir}: ${describeError(err)}`, err);
+    });
     let reused = false;
     if (existing) {
       if (!existing.isDirectory()) {
         if (!force) throw this.#error(`output directory ${dir} exists and is not a directory`);
         await ui.say('Deleting previous output directory...');
         await rm(dir, { force: true });
-      } else if ((await readdir(dir)).length > 0) {
+      } else if ((await this.#entries(dir)).length > 0) {
         if (!force) {
           throw new SdkError(
             'PKR_ERR_OUTPUT_DIR_EXISTS',
@@ -113,6 +116,14 @@ export class StepOutputDir implements Step {
     const names = await readdir(this.#dir).catch(() => [] as string[]);
     for (const name of names)
       await rm(path.join(this.#dir, name), { recursive: true, force: true, maxRetries: 4 });
+  }
+
+  async #entries(dir: string): Promise<string[]> {
+    try {
+      return await readdir(dir);
+    } catch (err) {
+      throw this.#error(`cannot read output directory ${dir}: ${describeError(err)}`, err);
+    }
   }
 
   #error(message: string, cause?: unknown): SdkError {

@@ -36,7 +36,6 @@ describe('steps/file-lock', function () {
     await child.waitForLine((l) => l === 'LOCKED');
     let waitedFor: LockOwner | undefined;
     const acquired = acquireFileLock(lock, {
-      pollMs: 60_000, // only the file-system notification can wake it in time
       onWait: (owner) => {
         waitedFor = owner;
         child.process.stdin!.write('go\n');
