@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPlugin } from '../cli/build.js';
 import type { BuiltPlugin } from '../cli/built-plugin.js';
+import { NODE_ENV } from '../cli/launcher.js';
 import { SdkError } from '../errors/index.js';
 import { accSkipReason, packerSkipReason } from './gate.js';
 import { installPlugin, type InstallLayout } from './install.js';
@@ -119,9 +120,9 @@ export function acceptance(suite: SuiteLike, options: AcceptanceOptions): Accept
       ...(options.name !== undefined ? { name: options.name } : {}),
       warn: (m) => console.log(`      warning: ${m}`),
     });
-    pluginPath = (
-      await installPlugin(plugin, { layout: options.layout ?? 'multi', dir: join(root, 'plugins') })
-    ).pluginPath;
+    const env = { ...process.env, [NODE_ENV]: process.execPath, ...options.env };
+    const layout = options.layout ?? 'multi';
+    pluginPath = (await installPlugin(plugin, { layout, dir: join(root, 'plugins'), env })).pluginPath;
   });
 
   suite.afterAll(async function () {
@@ -208,7 +209,7 @@ export function acceptance(suite: SuiteLike, options: AcceptanceOptions): Accept
         else if (result.exitCode !== 0) {
           throw new SdkError(
             'PKR_ERR_ACC_CHECK',
-            `packer build exited with ${result.exitCode}:\n${result.output}`,
+            `packer build exited with ${result.exitCode}:\n${failureSummary(result)}`,
             {
               details: { exitCode: result.exitCode },
             },
@@ -216,13 +217,28 @@ export function acceptance(suite: SuiteLike, options: AcceptanceOptions): Accept
         }
       } catch (err) {
         keep = true;
-        throw annotate(err, `work directory kept: ${dir} (template ${templateFile}, packer.log)`);
+        const where =
+          (options.keepOnFailure ?? true)
+            ? 'work directory kept'
+            : 'work directory (removed after the suite)';
+        throw annotate(err, `${where}: ${dir} (template ${templateFile}, packer.log)`);
       } finally {
         await testCase.teardown?.(dir);
       }
       return result;
     },
   };
+}
+
+/** The failed builds and Ui errors, decoded, else whatever packer printed. */
+function failureSummary(run: PackerRun): string {
+  const lines = [
+    ...run.errors.map((e) => `  ${e.target}: ${e.message}`),
+    ...(run.errors.length === 0
+      ? run.ui.filter((u) => u.kind === 'error').map((u) => `  ${u.text.trim()}`)
+      : []),
+  ];
+  return lines.length > 0 ? lines.join('\n') : `${run.output}`;
 }
 
 /** Adds where to look to a failure, keeping the error itself (and mocha's diff of it). */

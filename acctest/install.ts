@@ -21,6 +21,8 @@ export interface InstallOptions {
   readonly dir: string;
   /** `versioned` only: the plugin's source address. Default `github.com/example/NAME`. */
   readonly source?: string;
+  /** Environment for running the plugin's `describe` (default: this process's). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface InstalledPlugin {
@@ -33,11 +35,12 @@ export interface InstalledPlugin {
 /** Installs a built plugin into a plugin directory in one of Packer's layouts. */
 export async function installPlugin(built: BuiltPlugin, options: InstallOptions): Promise<InstalledPlugin> {
   const dir = resolve(options.dir);
+  const env = options.env === undefined ? {} : { env: options.env };
   mkdirSync(dir, { recursive: true });
   if (options.layout === 'versioned') {
-    const { version } = await describePlugin(built.path);
+    const { version } = await describePlugin(built.path, env);
     const out = join(dir, ...(options.source ?? `github.com/example/${built.name}`).split('/'));
-    const release = await releasePlugin({ plugin: built.path, name: built.name, version, out });
+    const release = await releasePlugin({ plugin: built.path, name: built.name, version, out, ...env });
     return { pluginPath: dir, files: [release.artifact, release.checksum] };
   }
   const result = await installLegacy({
@@ -46,6 +49,7 @@ export async function installPlugin(built: BuiltPlugin, options: InstallOptions)
     dir,
     multi: options.layout === 'multi',
     singles: options.layout === 'legacy',
+    ...env,
   });
   return { pluginPath: dir, files: result.files };
 }

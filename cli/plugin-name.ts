@@ -30,7 +30,8 @@ function packageName(from: string): string | undefined {
       try {
         const name = (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
         const match = typeof name === 'string' ? /^(?:@[^/]+\/)?packer-plugin-(.+)$/.exec(name) : null;
-        return match?.[1];
+        // This SDK's own package.json (examples inside a checkout) names no plugin.
+        return name === 'packer-plugin-sdk' ? undefined : match?.[1];
       } catch {
         return undefined;
       }

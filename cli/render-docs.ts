@@ -146,14 +146,21 @@ function objectSection(node: Node, path: string, options: { output?: boolean } =
   const lines = options.output
     ? ['| field | type | description |', '|---|---|---|']
     : ['| field | type | required | default | description |', '|---|---|---|---|---|'];
-  const nested: [string, Node, boolean][] = [];
+  const nested: { path: string; node: Node; list: boolean; description: string | undefined }[] = [];
   for (const field of fields) {
     const block = blockOf(field.node);
     const fieldPath = path === '' ? field.name : `${path}.${field.name}`;
     const type = block
       ? `${block.list ? 'list of blocks' : 'block'} (see \`${fieldPath}\`)`
       : typeName(field.node);
-    if (block) nested.push([fieldPath, block.node, block.list]);
+    if (block) {
+      nested.push({
+        path: fieldPath,
+        node: block.node,
+        list: block.list,
+        description: field.node.description ?? block.node.description,
+      });
+    }
     const cells = options.output
       ? [`\`${field.name}\``, type, description(field.node)]
       : [
@@ -166,10 +173,10 @@ function objectSection(node: Node, path: string, options: { output?: boolean } =
     lines.push(`| ${cells.map(cell).join(' | ')} |`);
   }
   lines.push('');
-  for (const [fieldPath, child, list] of nested) {
-    lines.push(`### \`${fieldPath}\` ${list ? 'blocks' : 'block'}`, '');
-    if (child.description) lines.push(child.description, '');
-    lines.push(...objectSection(child, fieldPath, options));
+  for (const block of nested) {
+    lines.push(`### \`${block.path}\` ${block.list ? 'blocks' : 'block'}`, '');
+    if (block.description) lines.push(block.description, '');
+    lines.push(...objectSection(block.node, block.path, options));
   }
   return lines;
 }
