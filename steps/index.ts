@@ -51,3 +51,65 @@ export {
   stepShellLocal,
   shellLocalProvisioner,
 } from './shell-local.js';
+export {
+  stepHttpServer,
+  StepHttpServer,
+  httpConfig,
+  validateHttpConfig,
+  type HttpConfig,
+  type StepHttpServerOptions,
+} from './step-http-server.js';
+export {
+  stepOutputDir,
+  StepOutputDir,
+  outputDirConfig,
+  defaultOutputDirectory,
+  type OutputDirConfig,
+  type StepOutputDirOptions,
+} from './step-output-dir.js';
+export {
+  stepDownload,
+  StepDownload,
+  isoConfig,
+  validateIsoConfig,
+  sourceImageUrlKey,
+  type IsoConfig,
+  type StepDownloadOptions,
+} from './step-download.js';
+export {
+  stepCreateFloppy,
+  StepCreateFloppy,
+  floppyConfig,
+  type FloppyConfig,
+  type StepCreateFloppyOptions,
+} from './step-create-floppy.js';
+export {
+  stepCreateCd,
+  StepCreateCd,
+  cdConfig,
+  type CdConfig,
+  type StepCreateCdOptions,
+} from './step-create-cd.js';
+export {
+  stepShutdown,
+  StepShutdown,
+  shutdownConfig,
+  type ShutdownConfig,
+  type StepShutdownOptions,
+} from './step-shutdown.js';
+export {
+  waitFor,
+  stepWaitFor,
+  StepWaitFor,
+  type WaitForOptions,
+  type StepWaitForOptions,
+} from './step-wait-for.js';
+export { stepPause, StepPause, type StepPauseOptions } from './step-pause.js';
+export { pauseForDebug, askOrCancel, type PauseForDebugOptions } from './step-debug-pause.js';
+export {
+  stepTempSshKey,
+  StepTempSshKey,
+  sshPrivateKeyFileKey,
+  type TempSshKeyConfig,
+  type StepTempSshKeyOptions,
+} from './step-temp-ssh-key.js';

@@ -12,10 +12,17 @@ export function hasTool(command: string): boolean {
 export function requireTool(ctx: Mocha.Context, command: string, debianPackage: string): void {
   if (hasTool(command)) return;
   if (process.getuid?.() === 0) {
-    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', debianPackage], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
+    const install = (): void => {
+      spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', debianPackage], {
+        stdio: 'ignore',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+    };
+    install();
+    if (hasTool(command)) return;
+    // A fresh machine's package index may be missing or stale: refresh once and retry.
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+    install();
     if (hasTool(command)) return;
   }
   const reason = `skipped: "${command}" is not installed (Debian package ${debianPackage}; run \`make test\` as root to install it)`;
