@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { defineBuilder, keys, scope, stepProvision } from 'packer-plugin-sdk';
+import { defaultOutputDirectory, stepOutputDir } from 'packer-plugin-sdk/steps';
 import { hostAptMirror } from '../lib/apt-mirror.js';
 import { rootfsSchema } from './config.js';
 import { stepBootstrap } from './step-bootstrap.js';
@@ -9,7 +10,6 @@ import { stepConnectChroot } from './step-connect-chroot.js';
 import { stepExport } from './step-export.js';
 import { stepFacts } from './step-facts.js';
 import { mountSteps } from './step-mount.js';
-import { stepOutputDir } from './step-output-dir.js';
 import { stepWorkDir } from './step-work-dir.js';
 import { artifactFiles, tarballSha256 } from './state.js';
 
@@ -30,7 +30,9 @@ export const builder = defineBuilder({
       config.architecture ?? execFileSync('dpkg', ['--print-architecture']).toString().trim();
     return [
       stepCheckRoot,
-      stepOutputDir(config.output_directory ?? `output-${common.buildName ?? 'rootfs'}`),
+      stepOutputDir({
+        output_directory: config.output_directory ?? defaultOutputDirectory(common.buildName, 'rootfs'),
+      }),
       stepWorkDir,
       stepBootstrap(config, config.mirror ?? hostAptMirror(), architecture),
       stepFacts,

@@ -1,7 +1,5 @@
 import { stateKey } from 'packer-plugin-sdk';
 
-/** The directory the artifact is written to. */
-export const outputDir = stateKey<string>('output_dir');
 /** The root file system being built (a directory inside the work directory). */
 export const rootDir = stateKey<string>('root_dir');
 /** Files of the artifact, in order (tarball, checksum file). */

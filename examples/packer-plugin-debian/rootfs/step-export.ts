@@ -5,7 +5,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { keys, type Step } from 'packer-plugin-sdk';
 import { run } from '../lib/run.js';
-import { artifactFiles, outputDir, rootDir, tarballSha256 } from './state.js';
+import { artifactFiles, rootDir, tarballSha256 } from './state.js';
 
 /** Packs the root file system into `<image>.tar.gz` and writes `<image>.tar.gz.sha256` next to it. */
 export function stepExport(imageName: string): Step {
@@ -14,7 +14,7 @@ export function stepExport(imageName: string): Step {
     async run(state, { signal }) {
       const ui = state.require(keys.ui);
       const root = state.require(rootDir);
-      const tarball = join(state.require(outputDir), `${imageName}.tar.gz`);
+      const tarball = join(state.require(keys.outputDir), `${imageName}.tar.gz`);
       await ui.say(`Packing the root file system into ${tarball}...`);
       // Mounts are gone by now (they lived in a scope); --one-file-system guards the rest.
       await run(
