@@ -70,8 +70,8 @@ export const releaseCommand: CommandSpec = {
 export async function releasePlugin(options: ReleaseOptions): Promise<ReleaseResult> {
   const built = readBuiltPlugin(options.plugin, options.name);
   const version = normaliseVersion(options.version);
-  const os = options.os ?? built.platform?.os ?? goOs();
-  const arch = options.arch ?? built.platform?.arch ?? goArch();
+  const os = goName('os', options.os ?? built.platform?.os ?? goOs());
+  const arch = goName('arch', options.arch ?? built.platform?.arch ?? goArch());
   if (built.platform && (built.platform.os !== os || built.platform.arch !== arch)) {
     throw new SdkError(
       'PKR_ERR_CLI_PLATFORM',
@@ -145,6 +145,20 @@ function mergeChecksums(path: string, file: string, sum: string): string {
     : [];
   lines.push(`${sum}  ${file}`);
   return `${lines.sort((a, b) => a.slice(66).localeCompare(b.slice(66))).join('\n')}\n`;
+}
+
+/** GOOS/GOARCH values are lower-case words (`linux`, `amd64`); Packer parses file names on `_`. */
+function goName(what: 'os' | 'arch', value: string): string {
+  if (!/^[a-z0-9]+$/.test(value)) {
+    throw new SdkError(
+      'PKR_ERR_CLI_USAGE',
+      `--${what} "${value}" is not a Go ${what === 'os' ? 'GOOS' : 'GOARCH'} name such as ${what === 'os' ? 'linux' : 'amd64'}`,
+      {
+        details: { [what]: value },
+      },
+    );
+  }
+  return value;
 }
 
 function sourceDateEpoch(env: NodeJS.ProcessEnv): Date | undefined {

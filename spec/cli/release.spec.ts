@@ -70,6 +70,19 @@ describe('cli/release', function () {
     expect(readdirSync(out)).to.deep.equal([]);
   });
 
+  it('takes only Go names for --os and --arch', async () => {
+    for (const [os, arch] of [
+      ['Linux', 'amd64'],
+      ['linux', 'x86_64'],
+      ['', 'amd64'],
+    ]) {
+      const err = await failure(
+        releasePlugin({ plugin: built.path, version: '0.3.0', os, arch, out: scratchDir('names'), env }),
+      );
+      expect(isSdkError(err, 'PKR_ERR_CLI_USAGE'), `${os}/${arch}: ${String(err)}`).to.equal(true);
+    }
+  });
+
   it('refuses Windows for launcher builds and a foreign platform for executables', async () => {
     const windows = await failure(
       releasePlugin({ plugin: built.path, version: '0.3.0', os: 'windows', out: scratchDir('win'), env }),
