@@ -52,6 +52,26 @@ export interface BuilderDefinition<S extends TObject> {
 /** The decoded config, in state for every step. */
 export const builderConfigKey = stateKey<unknown>('builder_config');
 
+/** A builder from defineBuilder: Packer's contract, plus its step list for a config (step graphs). */
+export interface StepListingBuilder extends Builder {
+  /**
+   * The runner name and steps a build with these config maps would run; decodes and
+   * validates them as Prepare does (same errors) and runs nothing.
+   */
+  stepsFor(raws: readonly unknown[]): Promise<{ readonly name: string; readonly steps: readonly Step[] }>;
+}
+
+// What step factories get when steps are only listed: nothing they say goes anywhere.
+const listingUi: Ui = {
+  say: async () => undefined,
+  message: async () => undefined,
+  error: async () => undefined,
+  ask: async () => '',
+  machine: async () => undefined,
+  trackProgress: async () => ({ add: () => undefined, close: async () => undefined }),
+};
+const listingHook: Hook = { run: async () => undefined };
+
 /**
  * A builder from a schema and a list of steps: Prepare decodes and validates the config
  * (every problem at once), Run executes the steps on the engine with Packer's `-debug` and
@@ -65,7 +85,7 @@ export const builderConfigKey = stateKey<unknown>('builder_config');
  *   artifact: () => ({ builderId: 'acme.hello', id: 'hello' }),
  * });
  */
-export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S>): () => Builder {
+export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S>): () => StepListingBuilder {
   return () => {
     let prepared: Awaited<ReturnType<typeof prepareConfig<S>>> | undefined;
     return {
@@ -74,14 +94,24 @@ export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S
         prepared = await prepareConfig(definition.schema, raws, definition.validate, definition.render);
         return { generatedVars: [...(definition.generatedData ?? [])], warnings: prepared.warnings };
       },
+      async stepsFor(raws) {
+        const { config, common } = await prepareConfig(
+          definition.schema,
+          raws,
+          definition.validate,
+          definition.render,
+        );
+        const ctx = { config, common, ui: listingUi, hook: listingHook, log: silentLogger };
+        return { name: common.buildName ?? definition.id, steps: definition.steps(ctx) };
+      },
       async run(rawUi, hook, signal, extras = {}) {
         if (!prepared)
           throw new SdkError('PKR_ERR_CONFIG_INVALID', 'Run was called before a successful Prepare');
         const { config, common, secrets } = prepared;
         const { observer } = extras;
         const log = maskingLogger(extras.log ?? silentLogger, secrets);
-        const masked = maskingUi(rawUi, secrets);
-        const ui = observer ? observer.wrapUi(masked) : masked;
+        // The observer sits inside the masking: it sees what core sees, never a secret.
+        const ui = maskingUi(observer ? observer.wrapUi(rawUi) : rawUi, secrets);
         const ctx: BuilderRunContext<Static<S>> = { config, common, ui, hook, log };
         const state = new StateBag([
           [keys.ui, ui],
@@ -103,6 +133,7 @@ export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S
         const detach = observer?.attach({
           runner,
           state,
+          secrets,
           cancel: (reason) =>
             cancel.abort(new SdkError('PKR_ERR_CANCELLED', `the build was cancelled (${reason})`)),
         });

@@ -9,6 +9,7 @@ export {
   throwUnlessDone,
   type BuilderDefinition,
   type BuilderRunContext,
+  type StepListingBuilder,
 } from './define-builder.js';
 export {
   defineProvisioner,

@@ -526,7 +526,7 @@ export const errorCodes = {
   },
   PKR_ERR_GRAPH_PLUGIN: {
     summary: 'The plugin could not be started to read its step graph.',
-    hint: 'Pass a plugin entry (.ts), a bundle (.js) or a built executable, and a builder name it registers; the message has the plugin\'s own error output.',
+    hint: "Pass a plugin entry (.ts), a bundle (.js) or a built executable, and a builder name it registers; the message has the plugin's own error output.",
   },
 } as const satisfies Record<string, { summary: string; hint: string }>;
 

@@ -8,6 +8,8 @@ import type { Ui } from './ui.js';
 export interface ObservedBuild {
   readonly runner: Runner;
   readonly state: StateBag;
+  /** Values to mask in anything shown outside the build (sensitive config fields, Packer's sensitive variables). */
+  readonly secrets?: readonly string[];
   /** Cancels the build (the steps' signal aborts); cleanup then runs as for Packer's Cancel. */
   cancel(reason: string): void;
 }
@@ -17,7 +19,7 @@ export interface ObservedBuild {
  * build-control service is one. `defineBuilder` calls the three hooks in this order.
  */
 export interface BuildObserver {
-  /** Sees everything the build says (the returned Ui is what the steps get). */
+  /** Sees everything the build says, after secrets are masked (the returned Ui is what goes to core). */
   wrapUi(ui: Ui): Ui;
   /** Wraps the steps before the runner is made (breakpoints pause in these wrappers). */
   wrapSteps(steps: readonly Step[]): Step[];

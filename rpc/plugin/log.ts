@@ -11,11 +11,27 @@ export interface PluginLog {
   (level: LogLevel, message: string, details?: Readonly<Record<string, unknown>>): void;
 }
 
-export function stderrLog(write: (line: string) => void = (line) => process.stderr.write(line)): PluginLog {
+const RANK: Readonly<Record<LogLevel, number>> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
+
+/** Writes `[LEVEL] message` lines to stderr, dropping levels below `minLevel`. */
+export function stderrLog(
+  write: (line: string) => void = (line) => process.stderr.write(line),
+  minLevel: LogLevel = 'trace',
+): PluginLog {
   return (level, message, details) => {
+    if (RANK[level] < RANK[minLevel]) return;
     const suffix = details && Object.keys(details).length > 0 ? ` ${JSON.stringify(details, jsonSafe)}` : '';
     write(`[${level.toUpperCase()}] ${message}${suffix}\n`);
   };
+}
+
+/**
+ * Packer's own rule for PACKER_LOG: set and neither empty nor "0" means debug output.
+ * (PACKER_LOG_PATH is core's: core writes the stderr lines it relays there.)
+ */
+export function packerLogVerbose(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.PACKER_LOG;
+  return value !== undefined && value !== '' && value !== '0';
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

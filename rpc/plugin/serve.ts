@@ -6,7 +6,7 @@ import { encodeDescription } from './describe.js';
 import { chooseHandshake, formatHandshake } from './handshake.js';
 import { invokedName, parseInvocation } from './invocation.js';
 import { listen } from './listener.js';
-import { stderrLog, type PluginLog } from './log.js';
+import { packerLogVerbose, stderrLog, type PluginLog } from './log.js';
 import type { PluginSet } from './plugin-set.js';
 
 export interface ServeOptions {
@@ -30,7 +30,8 @@ export interface ServeOptions {
  */
 export async function serve(set: PluginSet, options: ServeOptions = {}): Promise<void> {
   const env = options.env ?? process.env;
-  const log = options.log ?? stderrLog();
+  // Until the session's logger takes over, a plain stderr writer at PACKER_LOG's level.
+  let log = options.log ?? stderrLog(undefined, packerLogVerbose(env) ? 'debug' : 'info');
   const invocation = parseInvocation(options.args ?? process.argv.slice(2), invokedName(env));
 
   switch (invocation.mode) {
@@ -75,6 +76,11 @@ export async function serve(set: PluginSet, options: ServeOptions = {}): Promise
   const protobuf = invocation.mode === 'start' && invocation.protobuf;
   const listener = await listen(process.platform === 'win32' ? { tcpPortRange: portRange(env) } : {});
   const core = detectCore();
+  // Packer blanks PACKER_LOG (and PACKER_LOG_PATH) for the process that starts plugins and
+  // keeps or drops what they write to stderr itself, so under a real Packer we write debug
+  // lines and let it decide; elsewhere (loopback tests, by hand) PACKER_LOG sets the level.
+  const verbose = core.generation !== 'unknown' || packerLogVerbose(env);
+  if (!options.log && verbose) log = stderrLog(undefined, 'debug');
   const choice = chooseHandshake(invocation, env, () => core);
   log('debug', `handshake: ${choice.flavor} (${choice.reason})`);
   writeSync(1, formatHandshake(choice.flavor, listener.network, listener.address));
@@ -96,6 +102,9 @@ export async function serve(set: PluginSet, options: ServeOptions = {}): Promise
     factory,
     protobuf,
     log,
+    customLog: options.log !== undefined,
+    verbose,
+    env,
     hcldecPackage: env[HCLDEC_ENV] ?? core.hcldecPackage,
   });
 }

@@ -1,5 +1,9 @@
 import type { Socket } from 'node:net';
+import type { Logger } from '../../engine/logger.js';
 import { describeError, SdkError } from '../../errors/index.js';
+import { CONTROL_ENV } from '../../observability/control-address.js';
+import type { BuildControlService } from '../../observability/control-service.js';
+import type { PluginLogger } from '../../observability/logger.js';
 import { MuxBroker } from '../broker/mux-broker.js';
 import { RpcServer, type RpcHandler } from '../netrpc/index.js';
 import { registerComponentServer, rpcLog, type ServiceContext } from '../services/index.js';
@@ -15,6 +19,12 @@ export interface PluginSessionOptions {
   /** hcldec's package path in the core that started us (names nested specs in gob). */
   readonly hcldecPackage?: string;
   readonly log: PluginLog;
+  /** True when the caller chose `log`: it then stays the only sink (no winston logger is made). */
+  readonly customLog?: boolean;
+  /** Log debug lines too (serve decides from PACKER_LOG and the core that started us); default PACKER_LOG's rule. */
+  readonly verbose?: boolean;
+  /** The plugin's environment: PACKER_LOG, PACKER_SDK_CONTROL… (default process.env). */
+  readonly env?: NodeJS.ProcessEnv;
   /** How long running calls may take to wind down once core has gone (their cleanup). */
   readonly drainTimeoutMs?: number;
   /** Called with the exit code when the plugin should end (default: process.exit). */
@@ -28,7 +38,16 @@ export interface PluginSessionOptions {
  * in-flight call with PKR_ERR_PLUGIN_CRASHED (so core does not hang), then exits 1.
  */
 export async function runPluginSession(connection: Socket, options: PluginSessionOptions): Promise<void> {
-  const { log } = options;
+  const env = options.env ?? process.env;
+  // Everything logs through `log`; it moves to the plugin's logger as soon as that exists.
+  let sink = options.log;
+  const log: PluginLog = (level, message, details) => sink(level, message, details);
+  // winston loads now, after the handshake, while core connects and the component loads.
+  const pluginLogger: Promise<PluginLogger | undefined> = options.customLog
+    ? Promise.resolve(undefined)
+    : import('../../observability/logger.js').then((m) =>
+        m.createPluginLogger({ env, ...(options.verbose === undefined ? {} : { verbose: options.verbose }) }),
+      );
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const session = new YamuxSession(connection, {
     role: 'server',
@@ -63,12 +82,22 @@ export async function runPluginSession(connection: Socket, options: PluginSessio
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
-  const component = await options.factory();
+  const [component, created] = await Promise.all([options.factory(), pluginLogger]);
+  let logger: Logger = loggerFromPluginLog(log);
+  if (created) {
+    sink = created.log;
+    logger = created;
+  }
+  // Opt-in: grpc-js is loaded only for a builder asked to serve build control.
+  const control =
+    options.kind === 'builder' && env[CONTROL_ENV] ? await startControl(env, logger, component) : undefined;
+  if (control) process.once('exit', () => void control.close());
   const ctx: ServiceContext = {
     broker,
     protobuf: options.protobuf,
     log,
-    logger: loggerFromPluginLog(log),
+    logger,
+    ...(control ? { observer: control.observer } : {}),
     createServer,
     ...(options.hcldecPackage ? { hcldecPackage: options.hcldecPackage } : {}),
   };
@@ -88,7 +117,23 @@ export async function runPluginSession(connection: Socket, options: PluginSessio
     setTimeout(resolve, options.drainTimeoutMs ?? 5 * 60_000).unref(),
   );
   await Promise.race([drained, timeout]);
+  await control?.close();
   exit(0);
+}
+
+/** Starts the build-control service; a refused configuration is logged, and the build runs without it. */
+async function startControl(
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+  component: unknown,
+): Promise<BuildControlService | undefined> {
+  try {
+    const { startBuildControl } = await import('../../observability/control-service.js');
+    return await startBuildControl({ env, logger, component });
+  } catch (err) {
+    logger.error(`build control not started: ${describeError(err)}`);
+    return undefined;
+  }
 }
 
 /** An RpcServer whose handlers all run under the session's crash guard. */
