@@ -38,8 +38,8 @@ typecheck: setup ## Type-check sources, specs, benches and examples
 check: lint typecheck generate-check ## Fast loop: lint + typecheck + specs that need no system tools
 	$(MOCHA) $(FAST_SPECS)
 
-test: build system-deps generate-check ## Every spec, including real packer/sshd ones (what CI runs)
-	$(MOCHA) $(ALL_SPECS)
+test: build system-deps generate-check ## Every spec, including real packer/sshd ones and acceptance suites (what CI runs)
+	PACKER_ACC=1 $(MOCHA) $(ALL_SPECS)
 
 bench: build ## Run every benchmark under bench/ and print its figures
 	@for b in bench/*.ts; do echo "== $$b"; npx --no-install tsx $$b || exit 1; done

@@ -51,8 +51,9 @@ export function invokedName(
 ): string {
   const fromEnv = env[INVOKED_AS_ENV];
   if (fromEnv) return fromEnv;
-  // A Node single executable repeats its resolved path as argv[1]; argv0 keeps the (symlink)
-  // name core used. (Checked by argv rather than node:sea, which costs start-up time.)
+  // A Node single executable (Node 20) sees [resolved exe, name as started, …args]: argv[1] is
+  // then the invoked (symlink) name already. argv0 covers an argv[1] equal to the executable.
+  // (Checked by argv rather than node:sea, which costs start-up time.)
   const script = argv[1];
   if (script !== undefined && script !== process.execPath && !script.startsWith('-')) return script;
   return process.argv0;
