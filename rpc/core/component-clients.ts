@@ -37,6 +37,23 @@ function announce(conn: PluginConnection, setup: (server: RpcServer) => void): n
   return id;
 }
 
+/** What every core-side component client shares: its plugin, its RPC client, ConfigSpec. */
+abstract class CoreComponentClient {
+  constructor(
+    readonly conn: PluginConnection,
+    readonly rpc: RpcClient,
+    /** The service name core calls (`Builder`, `Provisioner`, …). */
+    protected readonly endpoint: string,
+  ) {}
+
+  async configSpec(): Promise<Uint8Array> {
+    return asBytes(
+      asStruct(await this.rpc.call(`${this.endpoint}.ConfigSpec`, null), 'reply').ConfigSpec,
+      'ConfigSpec',
+    );
+  }
+}
+
 export interface PrepareReply {
   readonly generatedVars: string[];
   readonly warnings: string[];
@@ -44,21 +61,13 @@ export interface PrepareReply {
 }
 
 /** Drives a plugin's `Builder` service the way core does. */
-export class CoreBuilderClient {
-  constructor(
-    readonly conn: PluginConnection,
-    readonly rpc: RpcClient,
-  ) {}
+export class CoreBuilderClient extends CoreComponentClient {
+  constructor(conn: PluginConnection, rpc: RpcClient) {
+    super(conn, rpc, 'Builder');
+  }
 
   static async connect(conn: PluginConnection): Promise<CoreBuilderClient> {
     return new CoreBuilderClient(conn, await componentClient(conn));
-  }
-
-  async configSpec(): Promise<Uint8Array> {
-    return asBytes(
-      asStruct(await this.rpc.call('Builder.ConfigSpec', null), 'reply').ConfigSpec,
-      'ConfigSpec',
-    );
   }
 
   async prepare(configs: readonly unknown[]): Promise<PrepareReply> {
@@ -87,21 +96,13 @@ export class CoreBuilderClient {
 }
 
 /** Drives a plugin's `Provisioner` service the way core does. */
-export class CoreProvisionerClient {
-  constructor(
-    readonly conn: PluginConnection,
-    readonly rpc: RpcClient,
-  ) {}
+export class CoreProvisionerClient extends CoreComponentClient {
+  constructor(conn: PluginConnection, rpc: RpcClient) {
+    super(conn, rpc, 'Provisioner');
+  }
 
   static async connect(conn: PluginConnection): Promise<CoreProvisionerClient> {
     return new CoreProvisionerClient(conn, await componentClient(conn));
-  }
-
-  async configSpec(): Promise<Uint8Array> {
-    return asBytes(
-      asStruct(await this.rpc.call('Provisioner.ConfigSpec', null), 'reply').ConfigSpec,
-      'ConfigSpec',
-    );
   }
 
   async prepare(configs: readonly unknown[]): Promise<void> {
@@ -130,21 +131,13 @@ export interface PostProcessReply {
 }
 
 /** Drives a plugin's `PostProcessor` service the way core does. */
-export class CorePostProcessorClient {
-  constructor(
-    readonly conn: PluginConnection,
-    readonly rpc: RpcClient,
-  ) {}
+export class CorePostProcessorClient extends CoreComponentClient {
+  constructor(conn: PluginConnection, rpc: RpcClient) {
+    super(conn, rpc, 'PostProcessor');
+  }
 
   static async connect(conn: PluginConnection): Promise<CorePostProcessorClient> {
     return new CorePostProcessorClient(conn, await componentClient(conn));
-  }
-
-  async configSpec(): Promise<Uint8Array> {
-    return asBytes(
-      asStruct(await this.rpc.call('PostProcessor.ConfigSpec', null), 'reply').ConfigSpec,
-      'ConfigSpec',
-    );
   }
 
   async configure(configs: readonly unknown[]): Promise<void> {
@@ -169,21 +162,13 @@ export class CorePostProcessorClient {
 }
 
 /** Drives a plugin's `Datasource` service the way core ≥ 1.7 does. */
-export class CoreDatasourceClient {
-  constructor(
-    readonly conn: PluginConnection,
-    readonly rpc: RpcClient,
-  ) {}
+export class CoreDatasourceClient extends CoreComponentClient {
+  constructor(conn: PluginConnection, rpc: RpcClient) {
+    super(conn, rpc, 'Datasource');
+  }
 
   static async connect(conn: PluginConnection): Promise<CoreDatasourceClient> {
     return new CoreDatasourceClient(conn, await componentClient(conn));
-  }
-
-  async configSpec(): Promise<Uint8Array> {
-    return asBytes(
-      asStruct(await this.rpc.call('Datasource.ConfigSpec', null), 'reply').ConfigSpec,
-      'ConfigSpec',
-    );
   }
 
   async outputSpec(): Promise<Uint8Array> {

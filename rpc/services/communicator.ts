@@ -8,6 +8,8 @@ import {
   type RemoteCommand,
   type StartedCommand,
 } from '../../communicators/communicator.js';
+import { forward } from '../../communicators/shared/stream-copy.js';
+import { abortReason } from '../../engine/clock.js';
 import { describeError, SdkError } from '../../errors/index.js';
 import { decodeCommandFinished, encodeCommandFinished } from '../gob/index.js';
 import {
@@ -188,7 +190,10 @@ export class CommunicatorClient implements Communicator {
       response.stream,
     ]);
     if (inStream && cmd.stdin) cmd.stdin.pipe(inStream);
-    const copies = [copyInto(outStream, cmd.stdout), copyInto(errStream, cmd.stderr)];
+    // Like the communicators themselves: output streams end when the command's output ended.
+    const copies = [outStream, errStream].map((s, i) =>
+      s ? forward(s, i === 0 ? cmd.stdout : cmd.stderr) : Promise.resolve(),
+    );
     const status = readAll(responseStream).then(
       (bytes) => {
         try {
@@ -206,8 +211,7 @@ export class CommunicatorClient implements Communicator {
     // Go's client waits for the status *and* the end of stdout/stderr.
     const exited = Promise.all([status, ...copies]).then(([code]) => {
       options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted)
-        throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
+      if (options.signal?.aborted) throw abortReason(options.signal);
       return code;
     });
     exited.catch(() => undefined);
@@ -258,7 +262,7 @@ export class CommunicatorClient implements Communicator {
       { Path: src, WriterStreamId: id },
       options.signal ? { signal: options.signal } : {},
     );
-    const receiving = stream.then((s) => copyInto(s, dst));
+    const receiving = stream.then((s) => receiveInto(s, dst));
     await Promise.all([call, receiving]);
   }
 
@@ -276,12 +280,14 @@ export class CommunicatorClient implements Communicator {
   }
 }
 
-/** Copies a received stream into the caller's writable without ending it; resolves at EOF. */
-function copyInto(source: Duplex | undefined, target: Writable | undefined): Promise<void> {
-  if (!source) return Promise.resolve();
+/**
+ * Copies a downloaded file's stream into the caller's writable without ending it; resolves at
+ * EOF and, unlike command output, fails when the stream breaks (a truncated file is an error).
+ */
+function receiveInto(source: Duplex, target: Writable): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     source.on('data', (chunk: Buffer) => {
-      if (target && !target.write(chunk)) {
+      if (!target.write(chunk)) {
         source.pause();
         target.once('drain', () => source.resume());
       }
