@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { SdkError } from '../errors/index.js';
 import { NODE_ENV } from '../cli/launcher.js';
 import {
@@ -22,6 +23,11 @@ export interface RunPackerOptions {
   readonly logFile?: string;
   /** Kill packer (and its plugins) after this long. Default 10 minutes. */
   readonly timeoutMs?: number;
+  /**
+   * Called with packer's process as soon as it runs, e.g. to press Ctrl-C mid-build the way a
+   * terminal does: `process.kill(-child.pid, 'SIGINT')` (packer runs in its own process group).
+   */
+  readonly onStart?: (child: ChildProcessByStdio<null, Readable, Readable>) => void;
 }
 
 /** A finished packer run, its output parsed when it was machine-readable. */
@@ -88,6 +94,7 @@ export function runPacker(args: readonly string[], options: RunPackerOptions): P
       clearTimeout(timer);
       reject(new SdkError('PKR_ERR_ACC_PACKER', `cannot run ${packer}: ${cause.message}`, { cause }));
     });
+    options.onStart?.(child);
     child.once('close', (exitCode, signal) => {
       clearTimeout(timer);
       const machine = parseMachineReadable(stdout);
