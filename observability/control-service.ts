@@ -139,10 +139,28 @@ function handlers(
       Promise.resolve()
         .then(() => handle(call.request))
         .then(
-          (reply) => callback(null, reply),
+          (reply) => {
+            if (reply instanceof ReplyThenAct) {
+              callback(null, reply.reply);
+              setImmediate(reply.act);
+            } else callback(null, reply);
+          },
           (err: unknown) => callback(serviceError(err)),
         );
     };
+  const requirePaused = (what: string): string => {
+    const paused = controller.paused;
+    if (!paused) throw new SdkError('PKR_ERR_CONTROL_NOT_PAUSED', `cannot ${what}: the build is not paused`);
+    return paused.path.join('/');
+  };
+  // The pause may have ended meanwhile (a Cancel, Packer's Cancel): nothing left to do then.
+  const quietly = (act: () => unknown) => (): void => {
+    try {
+      act();
+    } catch {
+      // see above
+    }
+  };
 
   return {
     Watch: (call: grpc.ServerWritableStream<unknown, BuildEventMessage>) => {
@@ -163,13 +181,29 @@ function handlers(
     },
     GetState: unary(() => observer.state()),
     SetBreakpoints: unary((request) => controller.set(decodeBreakpoints(request))),
-    Resume: unary(() => ({ message: `resumed at ${controller.resume().path.join('/')}` })),
-    StepOver: unary(() => ({ message: `stepping over ${controller.stepOver().path.join('/')}` })),
+    Resume: unary(
+      () =>
+        new ReplyThenAct(
+          { message: `resumed at ${requirePaused('resume')}` },
+          quietly(() => controller.resume()),
+        ),
+    ),
+    StepOver: unary(
+      () =>
+        new ReplyThenAct(
+          { message: `stepping over ${requirePaused('step over')}` },
+          quietly(() => controller.stepOver()),
+        ),
+    ),
     Cancel: unary((request) => {
+      if (!observer.running)
+        throw new SdkError('PKR_ERR_CONTROL_NO_BUILD', 'there is no running build to cancel');
       const reason = (request as { reason?: unknown } | null)?.reason;
       const why = typeof reason === 'string' && reason !== '' ? reason : 'cancelled through build control';
-      observer.cancel(why);
-      return { message: `cancelling: ${why}` };
+      return new ReplyThenAct(
+        { message: `cancelling: ${why}` },
+        quietly(() => observer.cancel(why)),
+      );
     }),
     Graph: unary(async (request) => stepGraph(await stepsFor(component, request))),
   };
@@ -201,6 +235,18 @@ async function stepsFor(component: unknown, request: unknown): Promise<GraphInpu
     throw new SdkError('PKR_ERR_GRAPH_UNSUPPORTED', "the builder's stepsFor did not return { name, steps }");
   }
   return { name: listed.name, steps: listed.steps };
+}
+
+/**
+ * A reply whose effect starts only once the reply is on its way. Resuming or cancelling can
+ * end the build, and Packer kills the plugin as soon as it learns that: acting first could
+ * let that kill beat the reply.
+ */
+class ReplyThenAct {
+  constructor(
+    readonly reply: unknown,
+    readonly act: () => void,
+  ) {}
 }
 
 const STATUS: Partial<Record<ErrorCode, grpc.status>> = {

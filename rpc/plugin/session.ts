@@ -3,7 +3,7 @@ import type { Logger } from '../../engine/logger.js';
 import { describeError, SdkError } from '../../errors/index.js';
 import { CONTROL_ENV } from '../../observability/control-address.js';
 import type { BuildControlService } from '../../observability/control-service.js';
-import type { PluginLogger } from '../../observability/logger.js';
+import { createLazyLogger } from '../../observability/lazy-logger.js';
 import { MuxBroker } from '../broker/mux-broker.js';
 import { RpcServer, type RpcHandler } from '../netrpc/index.js';
 import { registerComponentServer, rpcLog, type ServiceContext } from '../services/index.js';
@@ -39,15 +39,13 @@ export interface PluginSessionOptions {
  */
 export async function runPluginSession(connection: Socket, options: PluginSessionOptions): Promise<void> {
   const env = options.env ?? process.env;
-  // Everything logs through `log`; it moves to the plugin's logger as soon as that exists.
-  let sink = options.log;
-  const log: PluginLog = (level, message, details) => sink(level, message, details);
-  // winston loads now, after the handshake, while core connects and the component loads.
-  const pluginLogger: Promise<PluginLogger | undefined> = options.customLog
-    ? Promise.resolve(undefined)
-    : import('../../observability/logger.js').then((m) =>
-        m.createPluginLogger({ env, ...(options.verbose === undefined ? {} : { verbose: options.verbose }) }),
-      );
+  // Everything the session, the RPC layers and the component log goes to the plugin's logger
+  // (winston, loaded with its first line) — or to the caller's own `log`.
+  const created = options.customLog
+    ? undefined
+    : createLazyLogger({ env, ...(options.verbose === undefined ? {} : { verbose: options.verbose }) });
+  const log: PluginLog = created ? created.log : options.log;
+  const logger: Logger = created ?? loggerFromPluginLog(log);
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const session = new YamuxSession(connection, {
     role: 'server',
@@ -82,12 +80,7 @@ export async function runPluginSession(connection: Socket, options: PluginSessio
   process.on('uncaughtException', onFatal);
   process.on('unhandledRejection', onFatal);
 
-  const [component, created] = await Promise.all([options.factory(), pluginLogger]);
-  let logger: Logger = loggerFromPluginLog(log);
-  if (created) {
-    sink = created.log;
-    logger = created;
-  }
+  const component = await options.factory();
   // Opt-in: grpc-js is loaded only for a builder asked to serve build control.
   const control =
     options.kind === 'builder' && env[CONTROL_ENV] ? await startControl(env, logger, component) : undefined;

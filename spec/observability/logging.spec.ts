@@ -69,10 +69,18 @@ describe('plugin logging (a real plugin process, PACKER_LOG levels)', function (
     expect(ui.lines.join('\n')).not.to.contain(PASSWORD);
   });
 
-  it('loads winston for the session but not grpc-js unless build control is asked for', async () => {
-    const plain = await startObserved({}, { recordLoads: true });
-    await build(plain);
-    const source = loadedSource(plain);
+  it('loads winston once there is a line to write, and grpc-js only when build control is asked for', async () => {
+    const quiet = await startObserved({}, { recordLoads: true, fixture: 'contract' });
+    expect((await quiet.builder.prepare([{ message: 'm' }])).error).to.equal(undefined);
+    await quiet.builder.run(new MockUi());
+    const quietSource = loadedSource(quiet);
+    expect(quietSource).to.contain('observability/lazy-logger.ts');
+    expect(quietSource).not.to.contain('node_modules/winston/');
+    expect(quietSource).not.to.contain('node_modules/@grpc/grpc-js/');
+
+    const talking = await startObserved({}, { recordLoads: true });
+    await build(talking);
+    const source = loadedSource(talking);
     expect(source).to.contain('node_modules/winston/');
     expect(source).not.to.contain('node_modules/@grpc/grpc-js/');
 

@@ -58,14 +58,15 @@ function loadRecorder(): string {
 }
 
 /**
- * Starts the observed fixture plugin (`start builder builder`) like core, keeping its whole
- * stdout (the loopback helper hands core only the first line, as core does).
+ * Starts the observed fixture plugin (or another fixture's `builder`) with `start builder
+ * builder`, like core, keeping its whole stdout (the loopback helper hands core only the
+ * first line, as core does).
  */
 export async function startObserved(
   env: NodeJS.ProcessEnv = {},
-  options: { recordLoads?: boolean } = {},
+  options: { recordLoads?: boolean; fixture?: string } = {},
 ): Promise<RecordedPlugin> {
-  const bundle = await bundlePlugin(fixturePlugin('observed'));
+  const bundle = await bundlePlugin(fixturePlugin(options.fixture ?? 'observed'));
   const loadsFile = join(mkdtempSync(join(workDir(), 'loads-')), 'loads.txt');
   writeFileSync(loadsFile, '');
   const nodeArgs = options.recordLoads ? ['--import', loadRecorder()] : [];
