@@ -141,7 +141,7 @@ export function defineBuilder<S extends TObject>(definition: BuilderDefinition<S
         try {
           outcome = await runner.run(state, { signal: AbortSignal.any([signal, cancel.signal]) });
         } finally {
-          detach?.();
+          await detach?.();
         }
         await reportCleanupErrors(outcome, ui);
         throwUnlessDone(outcome);

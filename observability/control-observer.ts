@@ -15,8 +15,8 @@ import { stepGraph } from './step-graph.js';
 export interface ControlObserverOptions {
   readonly controller?: BreakpointController;
   readonly feed?: BuildFeed;
-  /** Called once when the build has ended (the service then closes its socket). */
-  readonly onBuildEnd?: () => void;
+  /** Called once when the build has ended; the run waits for it (the service closes and flushes). */
+  readonly onBuildEnd?: () => void | Promise<void>;
   /** Time for events that have none of their own (Ui lines, control changes). */
   readonly now?: () => number;
 }
@@ -30,7 +30,7 @@ export interface ControlObserverOptions {
 export class ControlObserver implements BuildObserver {
   readonly controller: BreakpointController;
   readonly feed: BuildFeed;
-  readonly #onBuildEnd: (() => void) | undefined;
+  readonly #onBuildEnd: (() => void | Promise<void>) | undefined;
   readonly #now: () => number;
   #build: ObservedBuild | undefined;
 
@@ -58,7 +58,7 @@ export class ControlObserver implements BuildObserver {
     return this.controller.wrapSteps(steps);
   }
 
-  attach(build: ObservedBuild): () => void {
+  attach(build: ObservedBuild): () => Promise<void> {
     this.controller.reset();
     this.#build = build;
     const secrets = build.secrets ?? [];
@@ -66,11 +66,11 @@ export class ControlObserver implements BuildObserver {
     const subscription: Subscription = build.runner.events$.subscribe((event) =>
       this.feed.publish({ at: event.at, event: 'engine', engine: engineMessage(event, secrets) }),
     );
-    return () => {
+    return async () => {
       subscription.unsubscribe();
       this.#build = undefined;
       this.feed.end();
-      this.#onBuildEnd?.();
+      await this.#onBuildEnd?.();
     };
   }
 

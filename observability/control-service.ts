@@ -66,8 +66,10 @@ export async function startBuildControl(options: StartBuildControlOptions): Prom
   const observer = new ControlObserver({
     controller: new BreakpointController(initial),
     // The build is over: nothing left to watch or steer, and the socket must not outlive it.
+    // Closing waits for the last replies and Watch ends to leave (bounded), because Packer kills
+    // the plugin as soon as Run returns.
     onBuildEnd: () =>
-      void close().catch((err: unknown) => logger.warn('closing build control failed', { error: err })),
+      close().catch((err: unknown) => logger.warn('closing build control failed', { error: err })),
   });
   server.addService(buildControlService(), handlers(observer, options.component, token));
 

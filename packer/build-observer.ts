@@ -23,8 +23,12 @@ export interface BuildObserver {
   wrapUi(ui: Ui): Ui;
   /** Wraps the steps before the runner is made (breakpoints pause in these wrappers). */
   wrapSteps(steps: readonly Step[]): Step[];
-  /** Called before the run starts; the returned function when it has ended. */
-  attach(build: ObservedBuild): () => void;
+  /**
+   * Called before the run starts; the returned function when it has ended. Run waits for a
+   * promise it returns (the control service flushes its last replies before Packer, told the
+   * build is over, kills the plugin).
+   */
+  attach(build: ObservedBuild): () => void | Promise<void>;
 }
 
 /** What the plugin process hands a component besides Packer's own arguments. */

@@ -56,7 +56,12 @@ describe('observability/build-feed', () => {
 describe('observability/control-observer', () => {
   it('turns engine events into wire events with secrets masked, and ends the feed with the build', async () => {
     let ended = 0;
-    const observer = new ControlObserver({ onBuildEnd: () => ended++, now: () => 42 });
+    const observer = new ControlObserver({
+      onBuildEnd: () => {
+        ended++;
+      },
+      now: () => 42,
+    });
     const seen = collect(observer.feed);
     const failing: Step = {
       name: 'upload',
@@ -73,7 +78,7 @@ describe('observability/control-observer', () => {
     });
     expect(observer.running).to.equal(true);
     await runner.run();
-    detach();
+    await detach();
     expect(ended).to.equal(1);
     expect(seen.ended()).to.equal(true);
     expect(observer.running).to.equal(false);
@@ -104,7 +109,7 @@ describe('observability/control-observer', () => {
     expect(reports.at(-1)).to.deep.equal({ src: 'disk.img', total: 1000, current: 500, done: true });
   });
 
-  it('answers state and cancel only while a build is attached', () => {
+  it('answers state and cancel only while a build is attached', async () => {
     const observer = new ControlObserver();
     expect(observer.state()).to.deep.equal({ entries: [], running: false });
     expect(() => observer.cancel('x'))
@@ -118,7 +123,7 @@ describe('observability/control-observer', () => {
     expect(observer.state().entries).to.deep.equal([
       { key: 'debug', sensitive: false, masked: false, json: 'true', summary: '' },
     ]);
-    detach();
+    await detach();
   });
 
   it('sees a defineBuilder build after its secrets are masked, as core does', async () => {
