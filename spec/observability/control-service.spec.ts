@@ -192,6 +192,21 @@ describe('observability/control-service (a real plugin process with PACKER_SDK_C
     expect(finished?.event === 'engine' && finished.engine.status).to.equal('cancelled');
   });
 
+  it("lets Packer's own Cancel end a pause: the build is cancelled and cleaned up", async () => {
+    const marker = join(tempDir('marker'), 'cleanups.txt');
+    const { plugin, client } = await controlled(
+      { PACKER_SDK_CONTROL_BREAK: 'wait-here' },
+      { marker_file: marker },
+    );
+    const watched = watch(client);
+    const run = plugin.builder.run(new MockUi());
+    run.catch(() => undefined); // examined below
+    await watched.until(pausedAt('wait-here'));
+    await plugin.builder.cancel();
+    expect(String(await rejection(run))).to.contain('Build was cancelled.');
+    expect(readFileSync(marker, 'utf8')).to.equal('prepare\n');
+  });
+
   it('pauses after a failing step with #error, before cleanup, then lets the failure stand', async () => {
     const marker = join(tempDir('marker'), 'cleanups.txt');
     const { plugin, client } = await controlled(
