@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { Writable } from 'node:stream';
 import { describeError, isSdkError, SdkError } from '../errors/index.js';
 import { commandHelp, parseCommandArgs, type CommandSpec, type ParsedCommand } from './args.js';
 import { buildCommand, buildPlugin } from './build.js';
@@ -105,13 +106,54 @@ const commands: readonly Command[] = [
   },
 ];
 
+/**
+ * Commands that parse their own arguments and are loaded only when run: `graph` pulls in
+ * esbuild and grpc-js, `watch` drives a terminal, and neither should slow the others down.
+ */
+interface LazyCommand {
+  readonly name: string;
+  readonly brief: string;
+  run(args: readonly string[], io: CliIo): Promise<number>;
+}
+
+/** Adapts the CLI's text sinks to the streams the observability commands write to. */
+const sink = (write: (text: string) => void): Writable =>
+  new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      write(chunk.toString());
+      done();
+    },
+  });
+
+const lazyCommands: readonly LazyCommand[] = [
+  {
+    name: 'graph',
+    brief: "print a builder's step graph (mermaid, dot or json) without running it",
+    async run(args, io) {
+      const { runGraphCommand } = await import('../observability/cli-graph.js');
+      return runGraphCommand(args, { stdout: sink(io.out), stderr: sink(io.err) });
+    },
+  },
+  {
+    name: 'watch',
+    brief: 'watch and steer a build served with PACKER_SDK_CONTROL',
+    async run(args) {
+      // The live view needs the real terminal (raw mode, size), so it always uses process streams.
+      const { runWatchCommand } = await import('../observability/cli-watch.js');
+      return runWatchCommand(args);
+    },
+  },
+];
+
 /** The overview `help` prints. */
 export function overview(): string {
-  const rows = commands.map((c) => `  ${c.spec.name.padEnd(16)} ${c.spec.brief}`);
+  const rows = [...commands.map((c) => c.spec), ...lazyCommands].map(
+    (c) => `  ${c.name.padEnd(16)} ${c.brief}`,
+  );
   return [
     'usage: packer-plugin-sdk <command> [arguments]',
     '',
-    'Package TypeScript Packer plugins and scaffold new ones.',
+    'Package TypeScript Packer plugins, scaffold new ones, and inspect their builds.',
     '',
     ...rows,
     '',
@@ -134,10 +176,14 @@ export async function main(
 ): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const lazy = lazyCommands.find((c) => c.name === rest[0]);
+    if (name !== undefined && lazy) return lazy.run(['--help'], io);
     const topic = commands.find((c) => c.spec.name === rest[0]);
     (name === undefined ? io.err : io.out)(topic ? commandHelp(topic.spec) : overview());
     return name === undefined ? 2 : 0;
   }
+  const lazy = lazyCommands.find((c) => c.name === name);
+  if (lazy) return lazy.run(rest, io);
   const command = commands.find((c) => c.spec.name === name);
   try {
     if (!command) throw usage(`unknown command "${name}"`);

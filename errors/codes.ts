@@ -68,11 +68,11 @@ export const errorCodes = {
   },
   PKR_ERR_PLUGIN_UNKNOWN_COMPONENT: {
     summary: 'Packer asked for a component this plugin does not register.',
-    hint: 'Compare the template\'s component name with what `describe` lists; rebuild or reinstall the plugin.',
+    hint: "Compare the template's component name with what `describe` lists; rebuild or reinstall the plugin.",
   },
   PKR_ERR_PLUGIN_CRASHED: {
     summary: 'The plugin hit an unexpected error and is exiting.',
-    hint: 'Every in-flight call was failed with this error; see the plugin\'s stderr in PACKER_LOG output for the stack.',
+    hint: "Every in-flight call was failed with this error; see the plugin's stderr in PACKER_LOG output for the stack.",
   },
   PKR_ERR_PLUGIN_HANDSHAKE: {
     summary: 'A plugin did not produce a handshake line Packer accepts.',
@@ -153,7 +153,8 @@ export const errorCodes = {
     hint: 'The peer is stuck or not accepting streams; raise `streamOpenTimeoutMs` only if it is known to be slow.',
   },
   PKR_ERR_YAMUX_CLOSE_TIMEOUT: {
-    summary: 'The peer did not close its side of a half-closed yamux stream in time, so the stream was reset.',
+    summary:
+      'The peer did not close its side of a half-closed yamux stream in time, so the stream was reset.',
     hint: 'The peer never finished writing after this side ended the stream; raise `streamCloseTimeoutMs` for long one-way transfers.',
   },
   PKR_ERR_YAMUX_PING_TIMEOUT: {
@@ -374,7 +375,8 @@ export const errorCodes = {
     hint: 'Check floppy_files, floppy_dirs or cd_files: relative paths are taken from the directory Packer runs in, and the files must be readable by the user running Packer.',
   },
   PKR_ERR_MEDIA_NAME: {
-    summary: 'Two files would land at the same place on a floppy or CD image, or a name cannot be stored there.',
+    summary:
+      'Two files would land at the same place on a floppy or CD image, or a name cannot be stored there.',
     hint: 'FAT names are case-insensitive: rename one of the clashing files, or move one into a directory of its own.',
   },
   PKR_ERR_FLOPPY_FULL: {

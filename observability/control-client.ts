@@ -155,7 +155,9 @@ export function connectBuildControl(address: string, options: ControlClientOptio
 function toSdkError(err: grpc.ServiceError): Error {
   const sent = err.metadata?.get(ERROR_CODE_METADATA)[0];
   const code = typeof sent === 'string' && sent in errorCodes ? (sent as ErrorCode) : undefined;
-  if (code) return new SdkError(code, err.details, { cause: err });
+  // The service's own error crossed intact; the gRPC wrapper ("3 INVALID_ARGUMENT: …") would
+  // only repeat its message in describeError's one-line form.
+  if (code) return new SdkError(code, err.details);
   if (err.code === grpc.status.UNAVAILABLE) {
     return new SdkError('PKR_ERR_CONTROL_CONNECT', `build control not reachable: ${err.details}`, {
       cause: err,

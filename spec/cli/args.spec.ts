@@ -78,7 +78,15 @@ describe('cli/main', () => {
     const help = await cli(['help']);
     expect(help.code).to.equal(0);
     const listed = [...help.out.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1]);
-    expect(listed).to.include.members(['build', 'release', 'install-legacy', 'docs', 'init']);
+    expect(listed).to.include.members([
+      'build',
+      'release',
+      'install-legacy',
+      'docs',
+      'init',
+      'graph',
+      'watch',
+    ]);
     const none = await cli([]);
     expect(none.code).to.equal(2);
     expect(none.err).to.contain('usage: packer-plugin-sdk <command>');
@@ -112,6 +120,23 @@ describe('cli/main', () => {
       expect(run.err).to.contain('hint: Run `packer-plugin-sdk help`');
       expect(run.out).to.equal('');
     }
+  });
+
+  it('routes graph and watch to the observability commands, help included', async () => {
+    for (const args of [
+      ['graph', '--help'],
+      ['help', 'graph'],
+    ]) {
+      const run = await cli(args);
+      expect(run.code, args.join(' ')).to.equal(0);
+      expect(run.out).to.contain('usage: packer-plugin-sdk graph PLUGIN BUILDER');
+    }
+    const missing = await cli(['graph', 'only-a-plugin']);
+    expect(missing.code).to.equal(2);
+    expect(missing.err).to.contain('PLUGIN and BUILDER are required');
+    const badFormat = await cli(['graph', 'p.ts', 'b', '--format', 'png']);
+    expect(badFormat.code).to.equal(2);
+    expect(badFormat.err).to.contain('unknown format "png"');
   });
 
   it('fails other coded errors with exit 1', async () => {
