@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import { hasTool, requireTool } from '../support/tools.js';
 import { repoFile, run, runCli, scratchDir, type Ran } from './helpers.js';
 
-/** npm with a clean environment: no loader of ours leaks into the scaffold's processes. */
+/**
+ * npm with a clean environment: no loader of ours leaks into the scaffold's processes, and the
+ * acceptance gate is only what each case asks for (`make test` exports PACKER_ACC=1 to us).
+ * `run` layers this over process.env, so blanking is how a variable is taken away.
+ */
 function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  const clean = { ...process.env, ...env };
-  delete clean.NODE_OPTIONS;
+  const clean = { NODE_OPTIONS: '', PACKER_ACC: '', ...env };
   return run('npm', args, { ...clean, npm_config_update_notifier: 'false' }, cwd);
 }
 
