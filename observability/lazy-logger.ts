@@ -1,13 +1,11 @@
-import type { Logger, LogMeta } from '../engine/logger.js';
-import { packerLogVerbose, type LogLevel } from '../rpc/plugin/log.js';
+import type { LogMeta } from '../engine/logger.js';
+import { packerLogVerbose } from '../rpc/plugin/log.js';
+import { bindLogger, type LogLineLevel } from './bound-logger.js';
 import { formatLogLine } from './log-line.js';
 import type { PluginLogger, PluginLoggerOptions } from './logger.js';
 
-type Level = 'error' | 'warn' | 'info' | 'debug';
-const RANK: Readonly<Record<Level, number>> = { error: 0, warn: 1, info: 2, debug: 3 };
-
 interface Entry {
-  readonly level: Level;
+  readonly level: LogLineLevel;
   readonly message: string;
   readonly meta: LogMeta;
 }
@@ -54,8 +52,7 @@ export function createLazyLogger(options: PluginLoggerOptions = {}): LazyPluginL
       },
     ));
 
-  const write = (at: Level, message: string, meta: LogMeta): void => {
-    if (RANK[at] > RANK[level]) return;
+  const sink = (at: LogLineLevel, message: string, meta: LogMeta): void => {
     if (real) {
       real[at](message, meta);
       return;
@@ -64,23 +61,8 @@ export function createLazyLogger(options: PluginLoggerOptions = {}): LazyPluginL
     pending.push({ level: at, message, meta });
     void load();
   };
-  const make = (bound: LogMeta): Logger => {
-    const at =
-      (lvl: Level) =>
-      (message: string, meta?: LogMeta): void =>
-        write(lvl, message, meta === undefined ? bound : { ...bound, ...meta });
-    return {
-      debug: at('debug'),
-      info: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-      child: (meta) => make({ ...bound, ...meta }),
-    };
-  };
   return {
-    ...make({}),
-    level,
-    log: (lvl: LogLevel, message, details) => write(lvl === 'trace' ? 'debug' : lvl, message, details ?? {}),
+    ...bindLogger(level, sink),
     settled: () => loading ?? Promise.resolve(),
     loadStarted: () => loading !== undefined,
     flushSync,

@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { Logger, LogMeta } from '../engine/logger.js';
-import { packerLogVerbose, type LogLevel, type PluginLog } from '../rpc/plugin/log.js';
+import { packerLogVerbose, type PluginLog } from '../rpc/plugin/log.js';
+import { bindLogger, LOG_LEVELS } from './bound-logger.js';
 import { formatLogLine } from './log-line.js';
 
 /**
@@ -10,10 +11,6 @@ import { formatLogLine } from './log-line.js';
  * loading winston). Every entry is one stderr line `[LEVEL] message key=value …`; stdout is
  * never touched, because it carries only the handshake line.
  */
-
-/** The levels we use, most severe first (winston's numbering). */
-const LEVELS = { error: 0, warn: 1, info: 2, debug: 3 } as const;
-type Level = keyof typeof LEVELS;
 
 /** Metadata rides in one field so a meta key can never clobber winston's `level`/`message`. */
 const META = 'sdkMeta';
@@ -50,7 +47,7 @@ export interface PluginLogger extends Logger {
 export function createPluginLogger(options: PluginLoggerOptions = {}): PluginLogger {
   const level: 'info' | 'debug' = (options.verbose ?? packerLogVerbose(options.env)) ? 'debug' : 'info';
   const winstonLogger = winston.createLogger({
-    levels: LEVELS,
+    levels: LOG_LEVELS,
     level,
     format: winston.format.printf((info) =>
       formatLogLine(info.level, String(info.message), (info[META] as LogMeta | undefined) ?? {}),
@@ -59,28 +56,5 @@ export function createPluginLogger(options: PluginLoggerOptions = {}): PluginLog
     transports: [new winston.transports.Stream({ stream: options.stream ?? process.stderr, eol: '\n' })],
     exitOnError: false,
   });
-  const write = (at: Level, message: string, meta: LogMeta): void => {
-    // Checked here too so a filtered entry costs no object allocation inside winston.
-    if (LEVELS[at] > LEVELS[level]) return;
-    winstonLogger.log({ level: at, message, [META]: meta });
-  };
-  const make = (bound: LogMeta): Logger => {
-    const at =
-      (lvl: Level) =>
-      (message: string, meta?: LogMeta): void =>
-        write(lvl, message, meta === undefined ? bound : { ...bound, ...meta });
-    return {
-      debug: at('debug'),
-      info: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-      child: (meta) => make({ ...bound, ...meta }),
-    };
-  };
-  const root = make({});
-  return {
-    ...root,
-    level,
-    log: (lvl: LogLevel, message, details) => write(lvl === 'trace' ? 'debug' : lvl, message, details ?? {}),
-  };
+  return bindLogger(level, (at, message, meta) => winstonLogger.log({ level: at, message, [META]: meta }));
 }
