@@ -14,7 +14,7 @@ import { bigFloatGobBytes, numberFromBigFloatGob } from './big-float.js';
 import type { CtyGobFlavor } from './gob-type.js';
 import { CTY_PKG, ctyTypeGo, ctyTypeGobEncodable, decodeCtyTypeGob } from './gob-type.js';
 import type { CtyType } from './type.js';
-import { MAX_CTY_DEPTH, compareGoStrings, ctyTypeHasDynamic, recordOf } from './type.js';
+import { MAX_CTY_DEPTH, attributeType, compareGoStrings, ctyTypeHasDynamic, recordOf } from './type.js';
 import type { CtyTypedValue, CtyValue } from './value.js';
 import { checkCtyValue, orderedSetElements } from './value.js';
 
@@ -206,12 +206,7 @@ function fromInternal(v: GobValue | null, type: CtyType, path: string, depth: nu
       want('map[string]interface {}');
       const entries = expectGobKind(inner, 'map', path).entries.map(([k, e]) => {
         const name = expectGobKind(k, 'string', `${path} key`).value;
-        const t =
-          type.kind === 'object'
-            ? Object.hasOwn(type.attributes, name)
-              ? type.attributes[name]
-              : undefined
-            : type.element;
+        const t = type.kind === 'object' ? attributeType(type, name) : type.element;
         if (t === undefined) {
           throw decodeError(`unexpected attribute ${JSON.stringify(name)}`, path);
         }

@@ -1,7 +1,7 @@
 import { SdkError } from '../../errors/index.js';
 import { decimalInt64, parseDecimal } from './number.js';
 import type { CtyType } from './type.js';
-import { MAX_CTY_DEPTH, compareGoStrings, recordOf } from './type.js';
+import { MAX_CTY_DEPTH, attributeType, compareGoStrings, recordOf } from './type.js';
 import { formatCtyType, parseCtyType } from './type-json.js';
 import type { CtyTypedValue, CtyValue, CtyValueOf } from './value.js';
 import { checkCtyValue, ctyNumber, orderedSetElements } from './value.js';
@@ -339,12 +339,7 @@ function readValue(r: MsgpackReader, type: CtyType, depth: number): CtyValue {
         const key = r.rawString();
         if (!key) throw msgpackError('expected a string key', keyAt);
         const name = utf8d.decode(key);
-        const t =
-          type.kind === 'object'
-            ? Object.hasOwn(type.attributes, name)
-              ? type.attributes[name]
-              : undefined
-            : type.element;
+        const t = type.kind === 'object' ? attributeType(type, name) : type.element;
         if (!t) throw msgpackError(`unexpected attribute ${JSON.stringify(name)}`, keyAt);
         entries.push([name, readValue(r, t, depth + 1)]);
       }
