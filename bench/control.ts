@@ -10,7 +10,6 @@
  * Prepare, Run with Ui output and progress, artifact, SIGKILL), medians of interleaved runs.
  * Target: shipped ≤ 1.02 × baseline for both.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import { CoreBuilderClient } from '../rpc/core/component-clients.js';
 import { startPlugin } from '../rpc/core/plugin-process.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../rpc/plugin/constants.js';
 import { MockUi } from '../testing/index.js';
-import { median } from './support.js';
+import { median, timeToFirstLine } from './support.js';
 
 const ROUNDS = 41;
 const dir = mkdtempSync(join(tmpdir(), 'bench-control-'));
@@ -52,21 +51,10 @@ function bundle(name: string, plugins: Plugin[] = []): Promise<string> {
 }
 
 function toHandshake(main: string, env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [main, 'start', 'builder', 'builder'], {
-      env: { ...process.env, ...env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, TMPDIR: dir },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      resolve(Number(process.hrtime.bigint() - start) / 1e6);
-      child.kill('SIGKILL');
-    };
-    child.stdout.once('data', finish);
-    child.once('exit', finish);
+  return timeToFirstLine([main, 'start', 'builder', 'builder'], {
+    ...env,
+    [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+    TMPDIR: dir,
   });
 }
 

@@ -4,6 +4,7 @@
  * several rounds, the ratio, the per-step overhead and peak RSS.
  */
 import { createRunner, silentLogger, StateBag, type Step } from '../engine/index.js';
+import { median, time } from './support.js';
 
 const N = 10_000;
 const ROUNDS = 7;
@@ -29,17 +30,6 @@ async function bareLoop(): Promise<void> {
   }
   for (let i = started.length - 1; i >= 0; i--)
     await started[i]!.cleanup?.(state, { status: 'done', events: ctx.events, path: [], log: silentLogger });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
 }
 
 const buildStart = performance.now();

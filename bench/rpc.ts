@@ -6,7 +6,6 @@
  *   components loaded lazily, as the packaging CLI does).
  * Targets: throughput ≥ 0.7 of raw; spawn→handshake ≤ 1.15 × bare node.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,7 @@ import { bundlePluginEntry } from '../cli/bundle.js';
 import { RpcClient, RpcServer } from '../rpc/netrpc/index.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../rpc/plugin/constants.js';
 import { YamuxSession } from '../rpc/yamux/index.js';
-import { median, mib, unixSocketPair } from './support.js';
+import { median, mib, timeToFirstLine, unixSocketPair } from './support.js';
 
 const TOTAL = 256 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
@@ -92,25 +91,6 @@ async function rpcRoundTrips(inFlight: number, calls: number): Promise<number> {
   pair.close();
   void served;
   return (calls / ms) * 1000;
-}
-
-function timeToFirstLine(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      resolve(Number(process.hrtime.bigint() - start) / 1e6);
-      child.kill('SIGKILL');
-    };
-    child.stdout.once('data', finish);
-    child.once('exit', finish);
-  });
 }
 
 async function handshake(rounds: number): Promise<{ bare: number; plugin: number }> {

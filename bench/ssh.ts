@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import { connectSsh } from '../communicators/ssh/connect.js';
 import type { SshCommunicator } from '../communicators/ssh/ssh-communicator.js';
 import { sshdSkipReason, startSshd } from '../spec/support/sshd.js';
+import { median, time } from './support.js';
 
 const run = promisify(execFile);
 const MiB = 1024 * 1024;
@@ -28,17 +29,6 @@ const SIZE = 256 * MiB;
 const UPLOAD_ROUNDS = 3;
 const COMMANDS = 200;
 const FRESH_COMMANDS = 20;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await fn();
-  return performance.now() - start;
-}
 
 const skip = sshdSkipReason();
 if (skip) {

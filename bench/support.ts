@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,36 @@ import { join } from 'node:path';
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Wall-clock milliseconds one awaited call takes. */
+export async function time(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/**
+ * Milliseconds from spawning node with `args` to the first byte on its stdout (a plugin's
+ * handshake line), or to its exit if it prints nothing; the child is killed then.
+ */
+export function timeToFirstLine(args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      resolve(Number(process.hrtime.bigint() - start) / 1e6);
+      child.kill('SIGKILL');
+    };
+    child.stdout.once('data', finish);
+    child.once('exit', finish);
+  });
 }
 
 /** A connected pair of real unix sockets in a temp dir; `close()` removes everything. */

@@ -120,7 +120,16 @@ export async function runShellProvisioner(options: RunShellOptions): Promise<voi
     }).catch((err: unknown) => {
       throw startError(err, `running ${source.label}`);
     });
-    checkStatus(status, config, source.label);
+    try {
+      checkStatus(status, config, source.label);
+    } catch (err) {
+      // Packer leaves a failed script, and the variables file with its secrets, on the machine.
+      // The machine just answered, so one unretried `rm` is cheap; skip_clean keeps them to debug.
+      if (!config.skipClean && status !== EXIT_STATUS_DISCONNECTED) {
+        await removeOnce([config.remotePath, envVarFile], exec);
+      }
+      throw err;
+    }
     if (!config.skipClean) await removeRemote(config.remotePath, exec, retry);
   }
   if (!config.skipClean && envVarFile !== '') await removeRemote(envVarFile, exec, retry);
@@ -193,6 +202,15 @@ function checkStatus(status: number, config: ResolvedShellConfig, label: string)
       { details: { script: label, status, allowed: [...config.validExitCodes] } },
     );
   }
+}
+
+/** One best-effort `rm -f` after a failed script; its own failure must not hide the script's. */
+async function removeOnce(
+  paths: readonly string[],
+  exec: (command: string) => Promise<number>,
+): Promise<void> {
+  const targets = paths.filter((p) => p !== '').map(shellQuote);
+  await exec(`rm -f ${targets.join(' ')}`).catch(() => undefined);
 }
 
 /** `rm -f`, retried like a start: after a reboot the machine needs time to come back. */

@@ -73,7 +73,14 @@ export function firstLine(
 ): Promise<{ line: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(file, [...args], {
-      env: { ...process.env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PACKER_SDK_HANDSHAKE: 'legacy', ...env },
+      // Killed before anyone dials it, the plugin cannot remove its socket directory: keep it in scratch.
+      env: {
+        ...process.env,
+        [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
+        PACKER_SDK_HANDSHAKE: 'legacy',
+        TMPDIR: scratchDir('first-line'),
+        ...env,
+      },
       timeout: 60_000,
     });
     let out = '';

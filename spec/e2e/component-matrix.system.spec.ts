@@ -41,7 +41,7 @@ describe('e2e: component matrix under real packer 1.6.6', function () {
     const file = template.json ? 'template.json' : 'template.pkr.hcl';
     writeFileSync(
       join(work, file),
-      template.json ? JSON.stringify(template.json, null, 2) : template.hcl!.replaceAll('WORK', work),
+      (template.json ? JSON.stringify(template.json, null, 2) : template.hcl!).replaceAll('WORK', work),
     );
     const run = await runPacker([args[0] ?? 'build', ...args.slice(1), file], {
       cwd: work,
@@ -169,11 +169,12 @@ build {
             ? {
                 json: {
                   builders: [{ type: 'contract-builder', message: 'x', provision: true }],
-                  provisioners: [{ type: 'shell', inline: ['exit 3'] }],
+                  // Packer's shell provisioner leaves a failed script behind: keep it in the build's directory.
+                  provisioners: [{ type: 'shell', inline: ['exit 3'], remote_folder: 'WORK' }],
                 },
               }
             : {
-                hcl: 'source "contract-builder" "m" {\n message = "x"\n provision = true\n}\nbuild {\n sources = ["source.contract-builder.m"]\n provisioner "shell" { inline = ["exit 3"] }\n}',
+                hcl: 'source "contract-builder" "m" {\n message = "x"\n provision = true\n}\nbuild {\n sources = ["source.contract-builder.m"]\n provisioner "shell" {\n inline = ["exit 3"]\n remote_folder = "WORK"\n }\n}',
               },
         );
         expect(b.run.code).to.equal(1);

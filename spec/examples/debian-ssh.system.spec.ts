@@ -107,7 +107,11 @@ describe('examples/packer-plugin-debian ssh builder under real packer', function
 }
 build {
   sources = ["source.debian-ssh.m"]
-  provisioner "shell" { inline = ["echo hcl over ssh \${build.User}", "exit 5"] }
+  # Packer's shell provisioner leaves a failed script behind: keep it in this build's directory.
+  provisioner "shell" {
+    inline        = ["echo hcl over ssh \${build.User}", "exit 5"]
+    remote_folder = "${work}"
+  }
 }
 `,
     );

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Communicator } from '../../../communicators/communicator.js';
@@ -90,6 +90,15 @@ export function shellContract(target: () => ShellTarget): void {
       'Script exited with non-zero exit status: 3. Allowed exit codes are: [0]',
     );
     expect(failed.ui.lines).to.include('about to fail');
+    expect(await readdir(dir), 'the failed script is removed too').to.deep.equal([]);
+    const kept = await provision({ inline: ['exit 3'], skip_clean: true, use_env_var_file: true });
+    expect(isSdkError(kept.error, 'PKR_ERR_SHELL_EXIT_CODE')).to.equal(true);
+    expect((await readdir(dir)).length, 'skip_clean keeps the script and variables file').to.equal(2);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir);
+    const withVars = await provision({ inline: ['exit 3'], use_env_var_file: true });
+    expect(isSdkError(withVars.error, 'PKR_ERR_SHELL_EXIT_CODE')).to.equal(true);
+    expect(await readdir(dir), 'and the variables file with it').to.deep.equal([]);
     const accepted = await provision({ inline: ['exit 3'], valid_exit_codes: [0, 3] });
     expect(accepted.error).to.equal(undefined);
   });
