@@ -8,6 +8,7 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       'coverage/**',
+      '.demo/**',
       'examples/**/dist/**',
       '**/*.cjs',
       'eslint.config.js',

@@ -248,7 +248,7 @@ build {
           ['build'],
           (child) => {
             // A terminal Ctrl-C goes to the whole foreground process group, plugins included.
-            child.stdout!.on('data', (c: Buffer) => {
+            child.stdout.on('data', (c: Buffer) => {
               if (c.toString().includes('waiting for cancel')) process.kill(-child.pid!, 'SIGINT');
             });
           },

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPacker } from '../support/packer.js';
 import { bundlePlugin, fixturePlugin, installLauncher, tempDir } from '../support/plugin-bundle.js';
-import { sshdSkipReason, startSshd, type Sshd } from '../support/sshd.js';
+import { startSshdOrSkip, type Sshd } from '../support/sshd.js';
 import { requireTool } from '../support/tools.js';
 
 /**
@@ -18,13 +18,7 @@ describe('e2e: TS provisioner and post-processor with Packer’s null builder ov
 
   before(async function () {
     requireTool(this, 'packer', 'packer');
-    requireTool(this, '/usr/sbin/sshd', 'openssh-server');
-    const skip = sshdSkipReason();
-    if (skip) {
-      console.log(`      skipped: ${skip}`);
-      this.skip();
-    }
-    sshd = await startSshd();
+    sshd = await startSshdOrSkip(this);
     pluginDir = tempDir('null-plugins');
     installLauncher(pluginDir, 'packer-plugin-contract', await bundlePlugin(fixturePlugin('contract')));
   });

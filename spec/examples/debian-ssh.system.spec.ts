@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPacker } from '../support/packer.js';
 import { bundlePlugin, examplePath, installLauncher, tempDir } from '../support/plugin-bundle.js';
-import { sshdSkipReason, startSshd, type Sshd } from '../support/sshd.js';
+import { startSshdOrSkip, type Sshd } from '../support/sshd.js';
 import { requireTool } from '../support/tools.js';
 
 /**
@@ -20,13 +20,7 @@ describe('examples/packer-plugin-debian ssh builder under real packer', function
 
   before(async function () {
     requireTool(this, 'packer', 'packer');
-    requireTool(this, '/usr/sbin/sshd', 'openssh-server');
-    const skip = sshdSkipReason();
-    if (skip) {
-      console.log(`      skipped: ${skip}`);
-      this.skip();
-    }
-    sshd = await startSshd();
+    sshd = await startSshdOrSkip(this);
     plugins = tempDir('ssh-plugins');
     installLauncher(
       plugins,

@@ -63,7 +63,7 @@ describe('examples/packer-plugin-debian under real packer', function () {
       pluginPath: plugins,
       timeoutMs: 540_000,
       onStart: (child) => {
-        child.stdout!.on('data', (c: Buffer) => {
+        child.stdout.on('data', (c: Buffer) => {
           if (c.toString().includes('provisioning-started')) {
             mountsDuringProvisioning = rootfsMounts();
             // A terminal Ctrl-C reaches the whole foreground process group.

@@ -7,7 +7,7 @@ import type { SshCommunicator } from '../../communicators/ssh/ssh-communicator.j
 import { isSdkError } from '../../errors/index.js';
 import { runShellProvisioner } from '../../steps/shell-provision.js';
 import { createManualClock, MockUi } from '../../testing/index.js';
-import { sshdSkipReason, startSshd, type Sshd } from '../support/sshd.js';
+import { startSshdOrSkip, type Sshd } from '../support/sshd.js';
 import { shellContract } from './support/shell-contract.js';
 
 /**
@@ -24,12 +24,7 @@ describe('steps/shell-provision over SSH (OpenSSH sshd)', function () {
   let communicator: SshCommunicator;
 
   before(async function () {
-    const skip = sshdSkipReason();
-    if (skip) {
-      console.log(`      skipped: ${skip}`);
-      this.skip();
-    }
-    sshd = await startSshd();
+    sshd = await startSshdOrSkip(this);
     communicator = await connectSsh(
       {
         host: sshd.host,

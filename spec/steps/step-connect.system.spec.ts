@@ -8,7 +8,7 @@ import { keys } from '../../engine/keys.js';
 import { StepConnect } from '../../steps/step-connect.js';
 import { createMockState, MockUi, runStep } from '../../testing/index.js';
 import { Collect } from '../communicators/support/streams.js';
-import { sshdSkipReason, startSshd, type Sshd } from '../support/sshd.js';
+import { startSshdOrSkip, type Sshd } from '../support/sshd.js';
 
 describe('steps/step-connect against OpenSSH sshd (system)', function () {
   this.timeout(30_000);
@@ -16,12 +16,7 @@ describe('steps/step-connect against OpenSSH sshd (system)', function () {
   let dir: string;
 
   before(async function () {
-    const skip = sshdSkipReason();
-    if (skip) {
-      console.log(`    skipped: ${skip}`);
-      this.skip();
-    }
-    sshd = await startSshd();
+    sshd = await startSshdOrSkip(this);
     dir = await mkdtemp(path.join(os.tmpdir(), 'pkr-step-connect-'));
   });
 

@@ -78,6 +78,19 @@ export function sshdSkipReason(): string | undefined {
   return undefined;
 }
 
+/**
+ * A suite's private sshd, or the suite skipped with the reason printed (openssh-server is
+ * installed first when running as root).
+ */
+export async function startSshdOrSkip(ctx: Mocha.Context): Promise<Sshd> {
+  const skip = sshdSkipReason();
+  if (skip) {
+    console.log(`      skipped: ${skip}`);
+    ctx.skip();
+  }
+  return startSshd();
+}
+
 /** True when running as root (needed for the password user and chroot). */
 export function isRoot(): boolean {
   return process.getuid?.() === 0;

@@ -14,7 +14,7 @@ import {
   ensureTestUser,
   freePort,
   generateKeyPair,
-  sshdSkipReason,
+  startSshdOrSkip,
   startSshAgent,
   startSshd,
   TEST_USER,
@@ -69,12 +69,7 @@ describe('communicators/ssh against OpenSSH sshd (system)', function () {
   };
 
   before(async function () {
-    const skip = sshdSkipReason();
-    if (skip) {
-      console.log(`    skipped: ${skip}`);
-      this.skip();
-    }
-    sshd = await startSshd();
+    sshd = await startSshdOrSkip(this);
     keys = await mkdtemp(path.join(os.tmpdir(), 'pkr-keys-'));
   });
 
