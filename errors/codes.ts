@@ -55,7 +55,7 @@ export const errorCodes = {
   },
   // --- rpc/plugin ---------------------------------------------------------------------
   PKR_ERR_PLUGIN_LISTEN: {
-    summary: 'The plugin could not open the socket Packer connects to.',
+    summary: 'The plugin could not open the socket Packer connects to, or Packer never connected to it.',
     hint: 'Check that TMPDIR is writable (unix socket) or that a port in PACKER_PLUGIN_MIN_PORT..PACKER_PLUGIN_MAX_PORT is free (TCP).',
   },
   PKR_ERR_PLUGIN_MANUAL_START: {

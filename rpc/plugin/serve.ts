@@ -89,12 +89,25 @@ export async function serve(set: PluginSet, options: ServeOptions = {}): Promise
     process.stderr.write(...args)) as typeof process.stdout.write;
   ignoreSignals(log);
 
+  let timedOut = false;
   const timer = setTimeout(() => {
+    timedOut = true;
     listener.close();
-    fail(log, new SdkError('PKR_ERR_PLUGIN_LISTEN', 'Packer did not connect to the plugin in time'), 1);
   }, options.connectTimeoutMs ?? 60_000);
-  const connection = await listener.accept();
-  clearTimeout(timer);
+  let connection;
+  try {
+    connection = await listener.accept();
+  } catch (err) {
+    // One coded line and exit 1, not an unhandled rejection's stack trace.
+    fail(
+      log,
+      timedOut ? new SdkError('PKR_ERR_PLUGIN_LISTEN', 'Packer did not connect to the plugin in time') : err,
+      1,
+    );
+    return;
+  } finally {
+    clearTimeout(timer);
+  }
 
   const { runPluginSession } = await import('./session.js');
   await runPluginSession(connection, {
