@@ -21,7 +21,8 @@ export interface StepProvisionOptions {
 /**
  * Packer's common generated data (the Go SDK's PopulateProvisionHookData): ID, PackerRunUUID,
  * the HTTP server's address, how to connect, temporary SSH keys — with the Go SDK's
- * "not implemented" placeholders where the build has no value — plus the builder's own
+ * `ERR_…_NOT_IMPLEMENTED_BY_BUILDER` placeholder values where the build has none (provisioners
+ * and templates test for them) — plus the builder's own
  * `keys.generatedData`.
  */
 export function provisionHookData(
