@@ -7,20 +7,8 @@ import {
   decodeCommandFinished,
   encodeCommandFinished,
 } from '../../../rpc/gob/index.js';
+import { splitAt } from '../../support/split-at.js';
 import { FLAVORS, GOB_DIR, hexFile, realCaptures, vectorsOfKind } from './fixtures.js';
-
-/** Splits bytes at the given cut points (any order, duplicates allowed). */
-function chunks(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(bytes.subarray(from, p));
-    from = p;
-  }
-  out.push(bytes.subarray(from));
-  return out;
-}
 
 describe('rpc/gob CommandFinished', () => {
   for (const flavor of FLAVORS) {
@@ -60,7 +48,7 @@ describe('rpc/gob CommandFinished', () => {
         fc.array(fc.nat(), { maxLength: 6 }),
         (status, cuts) => {
           const reader = new CommandFinishedReader();
-          const parts = chunks(encodeCommandFinished(status), cuts);
+          const parts = splitAt(encodeCommandFinished(status), cuts);
           const results = parts.map((p) => reader.push(p));
           expect(results[results.length - 1]).to.equal(status);
           expect(results.slice(0, -1).every((r) => r === undefined || r === status)).to.equal(true);

@@ -9,20 +9,8 @@ import {
   goMap,
   goStruct,
 } from '../../../rpc/gob/index.js';
+import { splitAt } from '../../support/split-at.js';
 import { GOB_DIR, hexFile } from './fixtures.js';
-
-/** Splits bytes at the given cut points. */
-function chunks(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const out: Uint8Array[] = [];
-  let from = 0;
-  for (const p of points) {
-    out.push(bytes.subarray(from, p));
-    from = p;
-  }
-  out.push(bytes.subarray(from));
-  return out;
-}
 
 const item = goStruct([{ name: 'N', type: goBasic.int }], { name: 'Item', pkgPath: 'x' });
 const bag: GoType = goMap(goBasic.string, goBasic.interface, { name: 'Bag', pkgPath: 'x' });
@@ -42,7 +30,7 @@ describe('rpc/gob GobChunkReader', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
         const reader = new GobChunkReader();
-        const got = chunks(stream, cuts).flatMap((c) => reader.push(c));
+        const got = splitAt(stream, cuts).flatMap((c) => reader.push(c));
         expect(got).to.deep.equal(whole);
         expect(reader.hasPartialValue).to.equal(false);
       }),

@@ -12,7 +12,8 @@ import {
   type Frame,
   type FrameHeader,
 } from '../../../rpc/yamux/frame.js';
-import { arbFrame, splitAt } from './support/arbitraries.js';
+import { splitAt } from '../../support/split-at.js';
+import { arbFrame } from './support/arbitraries.js';
 import { traceStream, tracePath, type Direction } from './support/traces.js';
 
 function plain(frames: readonly Frame[]): unknown[] {

@@ -16,16 +16,3 @@ export const arbFrame: fc.Arbitrary<FrameInput> = fc.oneof(
     length: fc.integer({ min: 0, max: 0xffffffff }),
   }),
 );
-
-/** Cuts `bytes` at the given (sorted, deduplicated) positions. */
-export function splitAt(bytes: Buffer, cuts: readonly number[]): Buffer[] {
-  const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
-  const pieces: Buffer[] = [];
-  let start = 0;
-  for (const point of points) {
-    pieces.push(bytes.subarray(start, point));
-    start = point;
-  }
-  pieces.push(bytes.subarray(start));
-  return pieces;
-}
